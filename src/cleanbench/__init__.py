@@ -1,0 +1,10 @@
+"""cleanbench: a data-quality benchmark for web-text cleaning."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("cleanbench")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

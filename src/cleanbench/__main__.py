@@ -1,0 +1,5 @@
+import sys
+
+from cleanbench.cli import main
+
+sys.exit(main())

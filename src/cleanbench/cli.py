@@ -1,0 +1,176 @@
+"""The `cleanbench` command line: thin commands over library calls.
+
+The only module that prints or chooses exit codes. Every command is a function `(args) -> int`;
+a `CleanbenchError` becomes one line on stderr and exit code 2 (a traceback only with `--debug`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tabulate import tabulate
+
+from cleanbench import __version__
+from cleanbench.errors import CleanbenchError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+Command = Callable[[argparse.Namespace], int]
+
+
+def _emit_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def _data_info(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+
+    gold = load_gold(args.spec)
+    langs: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    with_gold_text = with_snippets = 0
+    for page in gold:
+        langs[page.lang or "unknown"] += 1
+        types[page.page_type or "unknown"] += 1
+        labels.update(page.noise_labels())
+        with_gold_text += page.gold_text is not None
+        with_snippets += bool(page.with_snippets or page.without_snippets)
+    info = {
+        "name": gold.name,
+        "spec": gold.spec,
+        "pages": len(gold),
+        "pages_with_gold_text": with_gold_text,
+        "pages_without_gold_text": len(gold) - with_gold_text,
+        "pages_with_snippets": with_snippets,
+        "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "page_types": dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "noise_labels": dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "digest": gold.digest(),
+    }
+    if args.format == "json":
+        _emit_json(info)
+        return EXIT_OK
+    rows = [
+        ("name", info["name"]),
+        ("pages", info["pages"]),
+        ("with gold_text", info["pages_with_gold_text"]),
+        ("without gold_text", info["pages_without_gold_text"]),
+        ("with snippets", info["pages_with_snippets"]),
+        ("languages", _counts(info["languages"])),
+        ("page types", _counts(info["page_types"])),
+        ("noise labels (pages)", _counts(info["noise_labels"]) or "none"),
+        ("digest", info["digest"]),
+    ]
+    print(tabulate(rows, tablefmt="plain"))
+    return EXIT_OK
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def _data_validate(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+    from cleanbench.gold.schema import validate
+
+    gold = load_gold(args.spec)
+    strict = gold.strict if args.strict is None else args.strict
+    report = validate(gold, set_name=gold.name, strict=strict)
+    kind = "error" if strict else "warning"
+    if args.format == "json":
+        _emit_json(
+            {
+                "name": gold.name,
+                "pages": report.pages,
+                "ok": report.ok,
+                "strict": strict,
+                "findings": [{"page_id": f.page_id, "field": f.field, "message": f.message} for f in report.findings],
+                "digest": gold.digest(),
+            }
+        )
+        return EXIT_OK if report.ok else EXIT_FAILED
+    shown = report.findings if args.all else report.findings[: args.limit]
+    for finding in shown:
+        print(f"{gold.name}: {kind}: {finding}")
+    if len(shown) < len(report.findings):
+        print(f"... {len(report.findings) - len(shown)} more (--all lists every one)")
+    status = "ok" if report.ok else "FAILED"
+    print(f"{gold.name}: {status}: {report.pages} pages, {len(report.findings)} {kind}s; digest {gold.digest()}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _data_export(args: argparse.Namespace) -> int:
+    from cleanbench.gold.export import export_gold
+    from cleanbench.gold.load import load_gold
+
+    gold = load_gold(args.spec)
+    written = export_gold(gold, args.out, fmt=args.format)
+    print(f"wrote {len(gold)} pages of {gold.name} to {written} ({args.format}); digest {gold.digest()}")
+    return EXIT_OK
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cleanbench", description="A data-quality benchmark for web-text cleaning.")
+    parser.add_argument("--version", action="version", version=f"cleanbench {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    data = commands.add_parser("data", help="inspect, validate and export gold sets")
+    data_commands = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+    spec_help = "gold set: fixtures (default), a folder, a .jsonl/.parquet file, aeb:PATH, wcxb:PATH, trafilatura-eval:PATH, hf:NAME[:SPLIT]"
+
+    info = data_commands.add_parser("info", help="pages, languages, page types, noise labels, digest")
+    info.add_argument("spec", nargs="?", default="fixtures", help=spec_help)
+    info.add_argument("--format", choices=("text", "json"), default="text")
+    info.set_defaults(handler=_data_info)
+
+    check = data_commands.add_parser("validate", help="check every record; doubtful gold is an error in strict sets")
+    check.add_argument("spec", nargs="?", default="fixtures", help=spec_help)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--strict", dest="strict", action="store_true", default=None, help="doubtful gold is an error")
+    mode.add_argument("--lenient", dest="strict", action="store_false", help="doubtful gold is a warning")
+    check.add_argument("--limit", type=int, default=20, help="findings to list (default 20)")
+    check.add_argument("--all", action="store_true", help="list every finding")
+    check.set_defaults(handler=_data_validate)
+
+    export = data_commands.add_parser("export", help="write a gold set in the native schema")
+    export.add_argument("spec", help=spec_help)
+    export.add_argument("out", help="output file (jsonl, parquet) or folder (hf)")
+    export.add_argument("--format", choices=("jsonl", "parquet", "hf"), default="jsonl")
+    export.set_defaults(handler=_data_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Command | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except CleanbenchError as error:
+        if args.debug:
+            raise
+        print(f"cleanbench: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("cleanbench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Typed errors. Core code raises these; only `cleanbench.cli` turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class CleanbenchError(Exception):
+    """Base class of every error cleanbench raises on bad input or a failed step."""
+
+
+class GoldError(CleanbenchError):
+    """A gold set or one of its records is malformed. The message names the set, page or file, and field."""
+
+
+class GoldSpecError(CleanbenchError):
+    """A gold-set spec (`fixtures`, a path, `aeb:PATH`, `hf:NAME`, ...) cannot be resolved or loaded."""
+
+
+class ExtractorError(CleanbenchError):
+    """An extractor spec cannot be resolved, or its options are invalid."""
+
+
+class NotInstalledError(ExtractorError):
+    """An extractor's library is not installed; the message says what to install."""
+
+
+class PredictionsError(CleanbenchError):
+    """A predictions file is unreadable or malformed; the message names the file and line."""
+
+
+class ResultError(CleanbenchError):
+    """A saved RunResult or baseline file is unreadable, malformed or of an unknown schema version."""

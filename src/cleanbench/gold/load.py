@@ -1,0 +1,267 @@
+"""`load_gold(spec)`: a gold set from a name, a folder, a file, a public layout or the Hugging Face hub.
+
+A `GoldSet` is backed by a `datasets.Dataset` with declared features (Arrow on disk, memory-mapped),
+so a large set is decoded one page at a time, never all at once. Imports of folders are cached under
+the user cache directory, keyed by the source files' names, sizes and modification times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import datasets
+import platformdirs
+
+from cleanbench import __version__
+from cleanbench.errors import GoldError, GoldSpecError
+from cleanbench.gold.formats import FORMATS, importer
+from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
+
+FEATURES = datasets.Features(
+    {
+        "id": datasets.Value("string"),
+        "html": datasets.Value("string"),
+        "url": datasets.Value("string"),
+        "lang": datasets.Value("string"),
+        "page_type": datasets.Value("string"),
+        "gold_text": datasets.Value("string"),
+        "with": datasets.List(datasets.Value("string")),
+        "without": datasets.List(datasets.Value("string")),
+        "noise": datasets.List({"label": datasets.Value("string"), "text": datasets.Value("string")}),
+        "optional": datasets.List(datasets.Value("string")),
+        "meta": datasets.Value("string"),  # a JSON object: free-form, not part of the digest
+    }
+)
+# Bump when the record layout or an importer changes what it produces: old caches are then ignored.
+_CACHE_LAYOUT = "1"
+DIGEST_FIELDS: tuple[str, ...] = tuple(name for name in RECORD_FIELDS if name != "meta")
+
+
+def cache_root() -> Path:
+    """cleanbench's cache directory: $CLEANBENCH_CACHE_DIR, else the user cache directory."""
+    override = os.environ.get("CLEANBENCH_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("cleanbench"))
+
+
+def fixtures_dir() -> Path:
+    """The bundled gold set: inside the wheel as `cleanbench/_fixtures`, else the source tree's `fixtures/`."""
+    packaged = Path(__file__).resolve().parents[1] / "_fixtures"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "fixtures"
+
+
+def page_digest(record: Mapping[str, Any]) -> str:
+    """sha256 of one record's canonical JSON (digest fields only, so `meta` notes do not change it)."""
+    canonical = {name: record.get(name) for name in DIGEST_FIELDS}
+    for name in ("with", "without", "optional", "noise"):
+        canonical[name] = list(canonical[name] or [])
+    canonical["noise"] = [{"label": span["label"], "text": span["text"]} for span in canonical["noise"]]
+    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class GoldSet:
+    """A loaded gold set. Iterate it for `GoldPage`s; `dataset` is the underlying `datasets.Dataset`."""
+
+    name: str
+    spec: str
+    dataset: datasets.Dataset
+    strict: bool = True
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return self.dataset.num_rows
+
+    def __iter__(self) -> Iterator[GoldPage]:
+        for row in self.dataset:
+            yield GoldPage.from_record(row, where=f"{self.name}: page {row['id']!r}")
+
+    def ids(self) -> list[str]:
+        return list(self.dataset["id"])
+
+    def page(self, page_id: str) -> GoldPage:
+        """One page by id; raises `GoldError` naming the set when it is absent."""
+        if self._index is None:
+            self._index = {pid: row for row, pid in enumerate(self.dataset["id"])}
+        if page_id not in self._index:
+            raise GoldError(f"{self.name}: no page with id {page_id!r}")
+        row = self.dataset[self._index[page_id]]
+        return GoldPage.from_record(row, where=f"{self.name}: page {page_id!r}")
+
+    def page_digests(self) -> dict[str, str]:
+        """Per-page sha256, keyed by id (the prediction cache keys on these)."""
+        return self._page_digests
+
+    @cached_property
+    def _page_digests(self) -> dict[str, str]:
+        digests: dict[str, str] = {}
+        columns = self.dataset.select_columns(list(DIGEST_FIELDS))
+        for batch in columns.iter(batch_size=64):
+            for row in range(len(batch["id"])):
+                record = {name: batch[name][row] for name in DIGEST_FIELDS}
+                digests[record["id"]] = page_digest(record)
+        return digests
+
+    def digest(self) -> str:
+        """sha256 over the sorted per-page digests: independent of load order and of the source format."""
+        lines = "".join(f"{pid}\t{d}\n" for pid, d in sorted(self.page_digests().items()))
+        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def load_gold(spec: str = "fixtures") -> GoldSet:
+    """Load a gold set.
+
+    Specs: `fixtures` (the bundled set); a folder of native `*.json` records (each may leave out `html`
+    when `<id>.html` sits beside it) or a folder written by `datasets.save_to_disk`; a `.jsonl` or
+    `.parquet` file in the native schema; `aeb:PATH`, `wcxb:PATH`, `trafilatura-eval:PATH`;
+    `hf:NAME[:SPLIT]` through `datasets.load_dataset`.
+    """
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    prefix, _, rest = spec.partition(":")
+    if spec == "fixtures":
+        return _load_folder(fixtures_dir(), name="fixtures", spec=spec)
+    if prefix == "hf" and rest:
+        return _load_hub(rest, spec=spec)
+    if prefix in FORMATS and rest:
+        root = Path(rest)
+        if not root.is_dir():
+            raise GoldSpecError(f"{spec}: {root} is not a folder")
+        module = importer(prefix)
+        dataset = _build(module.records, root, files=module.source_files(root), kind=prefix)
+        return GoldSet(name=root.resolve().name, spec=spec, dataset=dataset, strict=module.STRICT)
+    path = Path(spec)
+    if path.is_dir():
+        if (path / "dataset_info.json").is_file() and (path / "state.json").is_file():
+            return _checked(GoldSet(name=path.resolve().name, spec=spec, dataset=datasets.load_from_disk(str(path))))
+        return _load_folder(path, name=path.resolve().name, spec=spec)
+    if path.is_file() and path.suffix == ".jsonl":
+        dataset = _build(_jsonl_records, path, files=[path], kind="jsonl")
+        return GoldSet(name=path.stem, spec=spec, dataset=dataset)
+    if path.is_file() and path.suffix == ".parquet":
+        dataset = datasets.Dataset.from_parquet(str(path), features=FEATURES, cache_dir=str(cache_root() / "gold"))
+        return _checked(GoldSet(name=path.stem, spec=spec, dataset=dataset))
+    if not path.exists() and prefix not in FORMATS and prefix != "hf":
+        raise GoldSpecError(
+            f"{spec}: no such file or folder (a gold spec is 'fixtures', a folder, a .jsonl/.parquet file, "
+            f"{', '.join(p + ':PATH' for p in FORMATS)} or hf:NAME[:SPLIT])"
+        )
+    raise GoldSpecError(f"{spec}: cannot read this as a gold set (expected a folder, .jsonl or .parquet)")
+
+
+def _load_folder(root: Path, *, name: str, spec: str) -> GoldSet:
+    files = sorted(root.glob("*.json"))
+    if not files:
+        raise GoldSpecError(f"{spec}: folder {root} holds no *.json page records")
+    dataset = _build(_folder_records, root, files=files + sorted(root.glob("*.html")), kind="folder")
+    return GoldSet(name=name, spec=spec, dataset=dataset)
+
+
+def _folder_records(root: Path) -> Iterator[dict[str, Any]]:
+    for path in sorted(root.glob("*.json")):
+        where = f"{root.name}/{path.name}"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise GoldError(f"{where}: not a JSON record: {error}") from None
+        if not isinstance(record, dict):
+            raise GoldError(f"{where}: expected one JSON object per file")
+        if "html" not in record:
+            html_path = path.with_suffix(".html")
+            if not html_path.is_file():
+                raise GoldError(f"{where}: field 'html': absent, and no {html_path.name} beside it")
+            record["html"] = html_path.read_text(encoding="utf-8")
+        yield _native(record, where=where)
+
+
+def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise GoldError(f"{where}: not a JSON record: {error}") from None
+            if not isinstance(record, dict):
+                raise GoldError(f"{where}: expected a JSON object")
+            yield _native(record, where=where)
+
+
+def _native(record: dict[str, Any], *, where: str) -> dict[str, Any]:
+    """Check a record's structure (raising a named GoldError) and return it in the Arrow layout."""
+    page = GoldPage.from_record(record, where=where)
+    arrow = page.to_record()
+    arrow["meta"] = json.dumps(arrow["meta"], ensure_ascii=False, sort_keys=True)
+    return arrow
+
+
+def _generate(read: Any, root: str, fingerprint: str) -> Iterator[dict[str, Any]]:
+    del fingerprint  # part of gen_kwargs only so that the cache key changes with the source files
+    seen: dict[str, bool] = {}
+    for record in read(Path(root)):
+        if not isinstance(record.get("meta"), str):
+            record = _native(record, where=f"{Path(root).name}: page {record.get('id')!r}")
+        if record["id"] in seen:
+            raise GoldError(f"{Path(root).name}: page {record['id']!r}: field 'id': duplicate id")
+        seen[record["id"]] = True
+        yield record
+
+
+def _build(read: Any, root: Path, *, files: list[Path], kind: str) -> datasets.Dataset:
+    hasher = hashlib.sha256(f"{kind}|{_CACHE_LAYOUT}|{__version__}|{root.resolve()}".encode())
+    for path in files:
+        stat = path.stat()
+        hasher.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    fingerprint = hasher.hexdigest()
+    try:
+        return datasets.Dataset.from_generator(
+            _generate,
+            features=FEATURES,
+            gen_kwargs={"read": read, "root": str(root), "fingerprint": fingerprint},
+            cache_dir=str(cache_root() / "gold"),
+            fingerprint=fingerprint,
+        )
+    except Exception as error:  # datasets wraps errors raised in the generator; surface ours unwrapped
+        cause: BaseException | None = error
+        while cause is not None:
+            if isinstance(cause, (GoldError, GoldSpecError)):
+                raise cause from None
+            cause = cause.__cause__ or cause.__context__
+        raise
+
+
+def _checked(gold: GoldSet) -> GoldSet:
+    """Check the structure of every record of a set that was not built by our own generator."""
+    missing = [name for name in RECORD_FIELDS if name not in gold.dataset.column_names]
+    if missing:
+        raise GoldSpecError(f"{gold.spec}: not in cleanbench's gold schema: missing column {missing[0]!r}")
+    seen: set[str] = set()
+    for index, row in enumerate(gold.dataset.select_columns([n for n in RECORD_FIELDS if n != "html"])):
+        where = f"{gold.spec}: row {index}"
+        GoldPage.from_record({**row, "html": ""}, where=where)
+        if row["id"] in seen:
+            raise GoldError(f"{where}: field 'id': duplicate id {row['id']!r}")
+        seen.add(row["id"])
+    return gold
+
+
+def _load_hub(rest: str, *, spec: str) -> GoldSet:
+    name, _, split = rest.partition(":")
+    try:
+        dataset = datasets.load_dataset(name, split=split or "train")
+    except Exception as error:  # the hub client raises many types; offline they all mean "cannot fetch"
+        offline = os.environ.get("HF_DATASETS_OFFLINE") == "1" or os.environ.get("HF_HUB_OFFLINE") == "1"
+        hint = "offline mode is on" if offline else "no network, or no such dataset"
+        raise GoldSpecError(f"{spec}: cannot load from the Hugging Face hub ({hint}): {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}") from None
+    return _checked(GoldSet(name=name.rsplit("/", 1)[-1], spec=spec, dataset=dataset, strict=False))

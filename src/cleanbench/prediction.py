@@ -1,0 +1,47 @@
+"""`Prediction`: one extractor's output for one page, as the runner records it and scorers read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cleanbench.errors import PredictionsError
+
+# ok: text returned; empty: the extractor returned no text; error: it raised; timeout: it ran past the
+# per-page limit; crash: its worker died (segfault, os._exit, out of memory). All but `ok` score as empty.
+STATUSES: tuple[str, ...] = ("ok", "empty", "error", "timeout", "crash")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    page_id: str
+    extractor: str
+    status: str
+    text: str = ""
+    seconds: float | None = None
+    peak_rss_mb: float | None = None
+    error: str | None = None
+
+    @property
+    def scored_text(self) -> str:
+        """What scorers see: the text when the status is `ok`, else the empty string."""
+        return self.text if self.status == "ok" else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, record: Any, *, where: str) -> Prediction:
+        """Build from a JSON object; `where` ("preds.jsonl:12") names it in errors."""
+        if not isinstance(record, dict):
+            raise PredictionsError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        for name in ("page_id", "extractor", "status"):
+            if not isinstance(record.get(name), str):
+                raise PredictionsError(f"{where}: field {name!r}: expected a string")
+        if record["status"] not in STATUSES:
+            raise PredictionsError(f"{where}: field 'status': {record['status']!r} is not one of {', '.join(STATUSES)}")
+        text = record.get("text") or ""
+        if not isinstance(text, str):
+            raise PredictionsError(f"{where}: field 'text': expected a string")
+        known = {k: record.get(k) for k in ("seconds", "peak_rss_mb", "error")}
+        return cls(page_id=record["page_id"], extractor=record["extractor"], status=record["status"], text=text, **known)
