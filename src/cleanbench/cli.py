@@ -11,12 +11,16 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
 from cleanbench import __version__
 from cleanbench.errors import CleanbenchError
+
+if TYPE_CHECKING:
+    from cleanbench.results import RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 Command = Callable[[argparse.Namespace], int]
@@ -117,6 +121,62 @@ def _data_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check ----------------------------------------------------------------------------------------
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def _check(args: argparse.Namespace) -> int:
+    from cleanbench.check import check_result, load_baseline
+    from cleanbench.results import load_result
+
+    if not args.update and (args.allow_regression or args.key):
+        print("cleanbench check: error: --allow-regression and --key only apply with --update", file=sys.stderr)
+        return EXIT_USAGE
+    result = load_result(args.result)
+    if args.update:
+        return _check_update(args, result)
+    baseline = load_baseline(args.baseline)
+    report = check_result(result, baseline, epsilon=args.epsilon, allow_version_change=args.allow_version_change)
+    for line in report.failures:
+        print(line)
+    for note in report.notes:
+        print(f"note: {note}")
+    epsilon = baseline.epsilon if args.epsilon is None else args.epsilon
+    if report.ok:
+        print(f"check: ok: {report.checked} bounds hold on {baseline.gold_name} (epsilon {epsilon:g})")
+        return EXIT_OK
+    print(f"check: FAILED: {len(report.failures)} failures, {report.checked} bounds compared on {baseline.gold_name} (epsilon {epsilon:g})")
+    return EXIT_FAILED
+
+
+def _check_update(args: argparse.Namespace, result: RunResult) -> int:
+    from cleanbench.check import load_baseline, save_baseline, update_baseline
+    from cleanbench.errors import BaselineRegressionError
+
+    path = Path(args.baseline)
+    old = load_baseline(path) if path.exists() else None
+    try:
+        new = update_baseline(result, baseline=old, keys=args.key, allow_regression=args.allow_regression, epsilon=args.epsilon)
+    except BaselineRegressionError as error:
+        for line in error.lines:
+            print(line)
+        print(f"check: update refused, {path} unchanged: --allow-regression accepts the lower floors and higher ceilings")
+        return EXIT_FAILED
+    save_baseline(new, path)
+    bounds = sum(pinned.bounds() for pinned in new.extractors.values())
+    print(f"check: wrote {path}: {bounds} bounds on {len(new.extractors)} extractors, gold {new.gold_name} (epsilon {new.epsilon:g})")
+    return EXIT_OK
+
+
 # --- parser ---------------------------------------------------------------------------------------
 
 
@@ -150,6 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("out", help="output file (jsonl, parquet) or folder (hf)")
     export.add_argument("--format", choices=("jsonl", "parquet", "hf"), default="jsonl")
     export.set_defaults(handler=_data_export)
+
+    gate = commands.add_parser("check", help="regression gate: fail when a result breaks a baseline's pinned floors")
+    gate.add_argument("result", help="a run folder or its result.json")
+    gate.add_argument("--baseline", required=True, metavar="FILE", help="baseline JSON of pinned floors and ceilings")
+    gate.add_argument("--epsilon", type=_non_negative, default=None, help="tolerance (default: the baseline's, 0.0005)")
+    gate.add_argument("--allow-version-change", action="store_true", help="report an extractor version change without failing")
+    gate.add_argument("--update", action="store_true", help="write new floors from RESULT into FILE (atomically)")
+    gate.add_argument("--allow-regression", action="store_true", help="with --update: lower floors and raise ceilings too")
+    gate.add_argument("--key", action="append", metavar="KEY", help="with --update: pin only KEY (words.f1, leak:ad.value, failures); repeatable")
+    gate.set_defaults(handler=_check)
     return parser
 
 

@@ -29,3 +29,11 @@ class PredictionsError(CleanbenchError):
 
 class ResultError(CleanbenchError):
     """A saved RunResult or baseline file is unreadable, malformed or of an unknown schema version."""
+
+
+class BaselineRegressionError(CleanbenchError):
+    """`check --update` would lower a floor or raise a ceiling; `lines` has one line per refused bound."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = tuple(lines)
