@@ -7,7 +7,7 @@ so every test goes through the same path as a CI job. Numbers are chosen by hand
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores
 
 DIGEST = "a" * 64
 OTHER_DIGEST = "b" * 64
+Gate = Callable[..., tuple[int, list[str], str]]
 TRAFILATURA = {"words.f1": 0.8830, "words.precision": 0.9012, "words.recall": 0.8701, "leak:ad.value": 0.15, "duplication.value": 0.0012}
 
 
@@ -94,7 +95,7 @@ def make_baseline(floors: Mapping[str, float] | None = None, ceilings: Mapping[s
 
 
 @pytest.fixture
-def gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Gate:
     """Save a result and a baseline, run `cleanbench check` on them; returns (exit code, stdout lines, stderr)."""
 
     def run(result: RunResult, baseline: Baseline | None, *options: str) -> tuple[int, list[str], str]:
@@ -112,13 +113,13 @@ def gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
 # --- check ----------------------------------------------------------------------------------------
 
 
-def test_passing_result_exits_0(gate) -> None:
+def test_passing_result_exits_0(gate: Gate) -> None:
     code, out, err = gate(make_result(), make_baseline())
     assert (code, err) == (0, "")
     assert out == ["check: ok: 2 bounds hold on fixtures (epsilon 0.0005)"]
 
 
-def test_failing_floor_exits_1_with_one_line(gate) -> None:
+def test_failing_floor_exits_1_with_one_line(gate: Gate) -> None:
     result = make_result(make_row(values={**TRAFILATURA, "words.f1": 0.8712}))
     code, out, _ = gate(result, make_baseline())
     assert code == 1
@@ -126,14 +127,14 @@ def test_failing_floor_exits_1_with_one_line(gate) -> None:
     assert out[-1].startswith("check: FAILED: 1 failures")
 
 
-def test_leak_ceiling(gate) -> None:
+def test_leak_ceiling(gate: Gate) -> None:
     result = make_result(make_row(values={**TRAFILATURA, "leak:ad.value": 0.21}))
     code, out, _ = gate(result, make_baseline())
     assert code == 1
     assert out[0] == "trafilatura leak:ad.value: 0.2100 > ceiling 0.1500 (epsilon 0.0005)"
 
 
-def test_failures_ceiling_counts_non_ok_pages(gate) -> None:
+def test_failures_ceiling_counts_non_ok_pages(gate: Gate) -> None:
     result = make_result(make_row(failures={"timeout": 1, "error": 1}))
     code, out, _ = gate(result, make_baseline(ceilings={"failures": 0}))
     assert code == 1
@@ -152,25 +153,25 @@ def test_failures_ceiling_counts_non_ok_pages(gate) -> None:
         ("leak:ad.value", 0.15051, (), False),
     ],
 )
-def test_epsilon_edge(gate, key: str, measured: float, options: tuple[str, ...], passes: bool) -> None:
+def test_epsilon_edge(gate: Gate, key: str, measured: float, options: tuple[str, ...], passes: bool) -> None:
     code, _, _ = gate(make_result(make_row(values={**TRAFILATURA, key: measured})), make_baseline(), *options)
     assert code == (0 if passes else 1)
 
 
-def test_baseline_epsilon_is_the_default(gate) -> None:
+def test_baseline_epsilon_is_the_default(gate: Gate) -> None:
     result = make_result(make_row(values={**TRAFILATURA, "words.f1": 0.8820}))
     code, out, _ = gate(result, make_baseline(epsilon=0.002))
     assert code == 0
     assert out == ["check: ok: 2 bounds hold on fixtures (epsilon 0.002)"]
 
 
-def test_gold_digest_mismatch_always_fails(gate) -> None:
+def test_gold_digest_mismatch_always_fails(gate: Gate) -> None:
     code, out, _ = gate(make_result(digest=OTHER_DIGEST), make_baseline(), "--allow-version-change")
     assert code == 1
     assert out[0] == "gold digest changed: baseline aaaaaaaaaaaa… result bbbbbbbbbbbb…: the gold set is not the one the floors were set on"
 
 
-def test_version_change_fails_unless_allowed(gate) -> None:
+def test_version_change_fails_unless_allowed(gate: Gate) -> None:
     result = make_result(make_row(version="2.1.0"))
     code, out, _ = gate(result, make_baseline())
     assert code == 1
@@ -180,7 +181,7 @@ def test_version_change_fails_unless_allowed(gate) -> None:
     assert out[0] == "note: trafilatura version changed: baseline 2.0.0 result 2.1.0 (allowed)"
 
 
-def test_signature_change_with_same_version_fails(gate) -> None:
+def test_signature_change_with_same_version_fails(gate: Gate) -> None:
     code, out, _ = gate(make_result(make_row(options='{"favor_recall":true}')), make_baseline())
     assert code == 1
     assert out[0] == (
@@ -189,14 +190,14 @@ def test_signature_change_with_same_version_fails(gate) -> None:
     )
 
 
-def test_extractor_missing_from_result(gate) -> None:
+def test_extractor_missing_from_result(gate: Gate) -> None:
     code, out, _ = gate(make_result(make_row("justext")), make_baseline())
     assert code == 1
     assert out[0] == "trafilatura: pinned in the baseline (2 bounds) but not in the result: run it with -e trafilatura"
     assert out[1] == "note: justext: not in the baseline, nothing checked (--update pins it)"
 
 
-def test_extractor_not_installed(gate) -> None:
+def test_extractor_not_installed(gate: Gate) -> None:
     code, out, _ = gate(make_result(make_row(installed=False)), make_baseline())
     assert code == 1
     assert out[0] == (
@@ -205,7 +206,7 @@ def test_extractor_not_installed(gate) -> None:
     )
 
 
-def test_unmeasured_key_fails(gate) -> None:
+def test_unmeasured_key_fails(gate: Gate) -> None:
     values = {key: value for key, value in TRAFILATURA.items() if key != "leak:ad.value"}
     code, out, _ = gate(make_result(make_row(values=values)), make_baseline())
     assert code == 1
@@ -271,7 +272,7 @@ def test_default_keys() -> None:
     ]
 
 
-def test_update_refuses_to_lower_a_floor(gate, tmp_path: Path) -> None:
+def test_update_refuses_to_lower_a_floor(gate: Gate, tmp_path: Path) -> None:
     result = make_result(make_row(values={**TRAFILATURA, "words.f1": 0.85, "leak:ad.value": 0.2}))
     code, out, _ = gate(result, make_baseline(), "--update")
     assert code == 1
@@ -306,14 +307,14 @@ def test_update_keeps_extractors_the_result_did_not_run() -> None:
     assert updated.extractors["justext"] == justext
 
 
-def test_update_with_keys_pins_only_those(gate, tmp_path: Path) -> None:
+def test_update_with_keys_pins_only_those(gate: Gate, tmp_path: Path) -> None:
     code, _, _ = gate(make_result(), None, "--update", "--key", "words.f1", "--key", "failures")
     assert code == 0
     pinned = load_baseline(tmp_path / "baseline.json").extractors["trafilatura"]
     assert (pinned.floors, pinned.ceilings) == ({"words.f1": 0.883}, {"failures": 0})
 
 
-def test_update_with_an_unmeasured_key_is_an_input_error(gate) -> None:
+def test_update_with_an_unmeasured_key_is_an_input_error(gate: Gate) -> None:
     code, out, err = gate(make_result(), None, "--update", "--key", "words.f2")
     assert (code, out) == (2, [])
     assert err == "cleanbench: error: no extractor in the result measured 'words.f2' (keys look like words.f1, leak:ad.value, failures)\n"
@@ -329,7 +330,7 @@ def test_update_on_another_gold_set_needs_allow_regression() -> None:
     assert updated.extractors["trafilatura"].floors["words.f1"] == 0.5
 
 
-def test_update_is_atomic_and_byte_identical(gate, tmp_path: Path) -> None:
+def test_update_is_atomic_and_byte_identical(gate: Gate, tmp_path: Path) -> None:
     gate(make_result(), None, "--update")
     first = (tmp_path / "baseline.json").read_bytes()
     gate(make_result(), None, "--update")
@@ -347,7 +348,7 @@ def test_missing_result_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (out, err) == ("", f"cleanbench: error: {tmp_path / 'nowhere'}: no such result file\n")
 
 
-def test_missing_baseline_exits_2(gate, tmp_path: Path) -> None:
+def test_missing_baseline_exits_2(gate: Gate, tmp_path: Path) -> None:
     code, out, err = gate(make_result(), None)
     assert (code, out) == (2, [])
     path = tmp_path / "baseline.json"
@@ -363,7 +364,7 @@ def test_missing_baseline_exits_2(gate, tmp_path: Path) -> None:
         ('{"schema_version": 2}', "baseline schema_version 2 is not one this cleanbench reads (1)"),
     ],
 )
-def test_malformed_baseline_exits_2(gate, tmp_path: Path, text: str, message: str) -> None:
+def test_malformed_baseline_exits_2(gate: Gate, tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "baseline.json").write_text(text)
     code, out, err = gate(make_result(), None)
     assert (code, out) == (2, [])
@@ -417,7 +418,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage: cleanbench check" in capsys.readouterr().err
 
 
-def test_update_only_options_without_update_exit_2(gate) -> None:
+def test_update_only_options_without_update_exit_2(gate: Gate) -> None:
     code, out, err = gate(make_result(), make_baseline(), "--allow-regression")
     assert (code, out) == (2, [])
     assert err == "cleanbench check: error: --allow-regression and --key only apply with --update\n"
