@@ -37,3 +37,7 @@ class BaselineRegressionError(CleanbenchError):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("; ".join(lines))
         self.lines = tuple(lines)
+
+
+class ReportError(CleanbenchError):
+    """A report cannot be made: an unknown format or slice, inputs that do not match, or a missing optional library."""
