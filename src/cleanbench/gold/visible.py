@@ -22,13 +22,15 @@ _BLOCK = frozenset(
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# lxml refuses a str that starts with an encoding declaration (XHTML pages): the text is decoded already.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
 
 
 def visible_text(html: str) -> str:
     """Return the page's visible text, one line per block element, blank lines removed."""
-    cleaned = _CONTROL.sub(" ", html)
+    cleaned = _XML_DECLARATION.sub("", _CONTROL.sub(" ", html), count=1)
     if not cleaned.strip():
         return ""
     try:
