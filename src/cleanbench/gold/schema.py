@@ -69,7 +69,11 @@ class NoiseSpan:
 
 @dataclass(frozen=True)
 class GoldPage:
-    """One gold-annotated page. Build it from a record with `GoldPage.from_record`."""
+    """One gold-annotated page. Build it from a record with `GoldPage.from_record`.
+
+    `gold_text` None: no full-text gold (score the snippets only). An empty `gold_text`: the page has no
+    main content, so a correct extraction is empty (WCXB annotates such pages).
+    """
 
     id: str
     html: str
@@ -109,7 +113,7 @@ class GoldPage:
             raise GoldError(f"{where}: field 'page_type': unknown page type {page_type!r} (known: {', '.join(PAGE_TYPES)})")
         snippets = {name: _snippet_list(record.get(name), name=name, where=where) for name in ("with", "without", "optional")}
         gold_text = record.get("gold_text")
-        if not (gold_text and gold_text.strip()) and not snippets["with"]:
+        if gold_text is None and not snippets["with"]:
             raise GoldError(f"{where}: fields 'gold_text' and 'with': a page needs gold_text or at least one 'with' snippet")
         noise = _noise_list(record.get("noise"), where=where)
         meta = record.get("meta") or {}
@@ -123,7 +127,7 @@ class GoldPage:
             url=record.get("url"),
             lang=record.get("lang"),
             page_type=page_type,
-            gold_text=gold_text if gold_text else None,
+            gold_text=gold_text,
             with_snippets=snippets["with"],
             without_snippets=snippets["without"],
             noise=noise,
@@ -214,11 +218,11 @@ class ValidationReport:
 def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> ValidationReport:
     """Check a set's pages beyond their structure.
 
-    Always an error (raised): duplicate ids. Doubtful gold: a `without` snippet that occurs inside
-    `gold_text` or a `with` snippet; a `with`/`without` snippet or noise span not found in the page's
-    visible text; a `with` snippet not found in `gold_text`. With `strict` (our own fixtures) the report is
-    not ok when anything was found; otherwise (an imported public set) findings are counted warnings.
-    Comparisons are on whitespace-folded text, case kept.
+    Always an error (raised): duplicate ids. Doubtful gold: an empty `gold_text`; a `without` snippet
+    that occurs inside `gold_text` or a `with` snippet; a `with`/`without` snippet or noise span not found
+    in the page's visible text; a `with` snippet not found in `gold_text`. With `strict` (our own
+    fixtures) the report is not ok when anything was found; otherwise (an imported public set) findings
+    are counted warnings. Comparisons are on whitespace-folded text, case kept.
     """
     from cleanbench.gold.visible import visible_text
 
@@ -232,6 +236,8 @@ def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> Valid
         seen.add(page.id)
         visible = fold_whitespace(visible_text(page.html))
         gold = fold_whitespace(page.gold_text or "")
+        if page.gold_text is not None and not gold:
+            findings.append(Finding(page.id, "'gold_text'", "empty: the gold says the page has no main content"))
         with_folded = [fold_whitespace(s) for s in page.with_snippets]
         for index, snippet in enumerate(with_folded):
             if snippet not in visible:

@@ -1,0 +1,140 @@
+"""`cleanbench data validate` on bad records: each kind fails with its exit code and one named line."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleanbench.cli import main
+from cleanbench.gold.schema import NOISE_LABELS, RECORD_FIELDS
+
+HTML = (
+    "<html><head><title>Flood</title><script>var x = 1;</script></head><body>"
+    "<nav><a href='/'>Home</a></nav><article><p>The river rose two metres overnight.</p>"
+    "<p>Schools stayed shut.</p></article><footer>Contact us</footer></body></html>"
+)
+GOOD: dict[str, Any] = {
+    "id": "flood-01",
+    "html": HTML,
+    "url": "https://news.example/flood",
+    "lang": "en",
+    "page_type": "article",
+    "gold_text": "The river rose two metres overnight.\n\nSchools stayed shut.",
+    "with": ["river rose two metres", "Schools stayed shut"],
+    "without": ["Home", "Contact us"],
+    "noise": [{"label": "nav", "text": "Home"}, {"label": "footer", "text": "Contact us"}],
+    "meta": {"source": "test"},
+}
+
+
+def good(**changes: Any) -> dict[str, Any]:
+    """GOOD with fields changed (`with_` for `with`, a keyword); None removes a field."""
+    record = copy.deepcopy(GOOD)
+    for key, value in changes.items():
+        name = key.rstrip("_")
+        if value is None:
+            record.pop(name)
+        else:
+            record[name] = value
+    return record
+
+
+def jsonl(*records: dict[str, Any]) -> str:
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+def test_the_good_record_is_good(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pages.jsonl").write_text(jsonl(GOOD), encoding="utf-8")
+    assert main(["data", "validate", str(tmp_path / "pages.jsonl")]) == 0
+    assert capsys.readouterr().out.startswith("pages: ok: 1 pages, 0 errors; digest ")
+
+
+# (case, files written, extra CLI args, exit code, stream, the line). Structural errors stop the load
+# (exit 2, stderr); doubtful gold is an error in a strict set (exit 1) and a warning with --lenient.
+CASES: list[tuple[str, dict[str, str], list[str], int, str, str]] = [
+    (
+        "duplicate id",
+        {"pages.jsonl": jsonl(GOOD, good(url="https://news.example/flood-copy"))},
+        [], 2, "err", "cleanbench: error: pages.jsonl: page 'flood-01': field 'id': duplicate id",
+    ),
+    (
+        "unknown noise label",
+        {"pages.jsonl": jsonl(good(noise=[{"label": "nav", "text": "Home"}, {"label": "banner", "text": "Contact us"}]))},
+        [], 2, "err",
+        f"cleanbench: error: pages.jsonl:1: field 'noise'[1]: unknown noise label 'banner' (known: {', '.join(NOISE_LABELS)})",
+    ),
+    (
+        "bad id",
+        {"pages.jsonl": jsonl(good(id="flood 01"))},
+        [], 2, "err", "cleanbench: error: pages.jsonl:1: field 'id': 'flood 01' is not [A-Za-z0-9._-]{1,128}",
+    ),
+    (
+        "neither gold_text nor with",
+        {"pages.jsonl": jsonl(GOOD, good(id="flood-02", gold_text=None, with_=None))},
+        [], 2, "err",
+        "cleanbench: error: pages.jsonl:2: fields 'gold_text' and 'with': a page needs gold_text or at least one 'with' snippet",
+    ),
+    (
+        "empty snippet in 'with'[2]",
+        {"fixtures/news-07.json": json.dumps(good(id="news-07", with_=["river rose", "Schools", "  "]))},
+        [], 2, "err", "cleanbench: error: fixtures/news-07.json: field 'with'[2]: empty snippet",
+    ),
+    (
+        "unknown field",
+        {"pages.jsonl": jsonl(good(title="Flood"))},
+        [], 2, "err", f"cleanbench: error: pages.jsonl:1: unknown field 'title' (fields: {', '.join(RECORD_FIELDS)})",
+    ),
+    (
+        "non-JSON line",
+        {"pages.jsonl": jsonl(GOOD) + "{'id': 'flood-02'}\n"},
+        [], 2, "err",
+        "cleanbench: error: pages.jsonl:2: not a JSON record: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+    ),
+    (
+        "'without' inside gold_text, strict",
+        {"pages.jsonl": jsonl(good(without=["Home", "Schools stayed shut"]))},
+        ["--strict"], 1, "out", "pages: error: flood-01: field 'without'[1]: snippet occurs inside gold_text: 'Schools stayed shut'",
+    ),
+    (
+        "'without' inside gold_text, lenient",
+        {"pages.jsonl": jsonl(good(without=["Home", "Schools stayed shut"]))},
+        ["--lenient"], 0, "out", "pages: warning: flood-01: field 'without'[1]: snippet occurs inside gold_text: 'Schools stayed shut'",
+    ),
+    (
+        "snippet not in the visible text",
+        {"pages.jsonl": jsonl(good(gold_text=GOOD["gold_text"] + "\n\nThe dam held.", with_=["river rose", "The dam held"]))},
+        [], 1, "out", "pages: error: flood-01: field 'with'[1]: snippet not found in the page's visible text: 'The dam held'",
+    ),
+    (
+        "snippet in a script only",
+        {"pages.jsonl": jsonl(good(without=["Home", "var x = 1;"]))},
+        [], 1, "out", "pages: error: flood-01: field 'without'[1]: snippet not found in the page's visible text: 'var x = 1;'",
+    ),
+    (
+        "empty gold_text in a strict set",
+        {"pages.jsonl": jsonl(good(gold_text="", with_=None))},
+        [], 1, "out", "pages: error: flood-01: field 'gold_text': empty: the gold says the page has no main content",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "args", "code", "stream", "line"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_bad_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], args: list[str], code: int, stream: str, line: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    spec = tmp_path / next(iter(files)).split("/")[0]
+    assert main(["data", "validate", str(spec), *args]) == code
+    captured = capsys.readouterr()
+    if stream == "err":
+        assert (captured.out, captured.err) == ("", line + "\n")
+    else:
+        lines = captured.out.splitlines()
+        assert lines[0] == line
+        assert lines[-1].startswith("pages: FAILED: 1 pages, 1 errors;" if code else "pages: ok: 1 pages, 1 warnings;")
