@@ -41,6 +41,9 @@ FEATURES = datasets.Features(
 )
 # Bump when the record layout or an importer changes what it produces: old caches are then ignored.
 _CACHE_LAYOUT = "1"
+# Pages held in memory before a write to the Arrow file (datasets' default of 1,000 pages of HTML
+# took WCXB's import past 2 GB of memory).
+_WRITER_BATCH_PAGES = 100
 DIGEST_FIELDS: tuple[str, ...] = tuple(name for name in RECORD_FIELDS if name != "meta")
 
 
@@ -231,6 +234,7 @@ def _build(read: Any, root: Path, *, files: list[Path], kind: str) -> datasets.D
             gen_kwargs={"read": read, "root": str(root), "fingerprint": fingerprint},
             cache_dir=str(cache_root() / "gold"),
             fingerprint=fingerprint,
+            writer_batch_size=_WRITER_BATCH_PAGES,
         )
     except Exception as error:  # datasets wraps errors raised in the generator; surface ours unwrapped
         cause: BaseException | None = error
