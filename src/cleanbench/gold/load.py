@@ -40,7 +40,7 @@ FEATURES = datasets.Features(
     }
 )
 # Bump when the record layout or an importer changes what it produces: old caches are then ignored.
-_CACHE_LAYOUT = "1"
+_CACHE_LAYOUT = "2"
 # Pages held in memory before a write to the Arrow file (datasets' default of 1,000 pages of HTML
 # took WCXB's import past 2 GB of memory).
 _WRITER_BATCH_PAGES = 100
