@@ -123,7 +123,7 @@ def test_trafilatura_eval_page_id(file_name: str, cleaned: str, hashed: bool) ->
     assert page_id(file_name) == cleaned + suffix
 
 
-def test_wcxb_root_must_be_a_split_folder(tmp_path: Path, public_data: Path) -> None:
+def test_wcxb_root_must_be_a_split_folder(tmp_path: Path) -> None:
     split = tmp_path / "test"
     for part in ("html", "ground-truth"):
         (split / part).mkdir(parents=True)
