@@ -88,6 +88,12 @@ class GoldSet:
         for row in self.dataset:
             yield GoldPage.from_record(row, where=f"{self.name}: page {row['id']!r}")
 
+    def annotations(self) -> Iterator[GoldPage]:
+        """The pages without their HTML (empty): what scorers and slices need, read without the bulk."""
+        columns = [name for name in self.dataset.column_names if name != "html"]
+        for row in self.dataset.select_columns(columns):
+            yield GoldPage.from_record({**row, "html": ""}, where=f"{self.name}: page {row['id']!r}")
+
     def ids(self) -> list[str]:
         return list(self.dataset["id"])
 
