@@ -244,7 +244,7 @@ def update_baseline(
             value = measured(row, key)
             if value is None:
                 continue
-            higher = _higher_is_better(row, key)
+            higher = higher_is_better(row, key)
             target, other = (floors, ceilings) if higher else (ceilings, floors)
             other.pop(key, None)
             new = _rounded(value, down=higher)
@@ -283,7 +283,7 @@ def _check_keys_measured(result: RunResult, keys: Sequence[str]) -> None:
             raise ResultError(f"no extractor in the result measured {key!r} (keys look like {result.main_metric}, leak:ad.value, failures)")
 
 
-def _higher_is_better(row: ExtractorResult, key: str) -> bool:
+def higher_is_better(row: ExtractorResult, key: str) -> bool:
     """Direction of a measured key: `failures` is lower-is-better, metrics declare their own."""
     if key == FAILURES_KEY:
         return False

@@ -1,0 +1,146 @@
+"""One benchmark run end to end: extractors over a gold set, scored, assembled into a `RunResult`.
+
+`benchmark()` is what `cleanbench run` and the pytest plugin call; `assemble()` turns predictions
+and their scores into the result document, and is usable alone (e.g. on predictions made elsewhere).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from cleanbench import __version__
+from cleanbench.errors import MetricError
+from cleanbench.gold.load import GoldSet
+from cleanbench.results import ExtractorResult, GoldInfo, RunResult, Speed, save_result
+from cleanbench.run.cache import PredictionCache
+from cleanbench.run.runner import Predictions, run
+from cleanbench.score.aggregate import Bootstrap
+from cleanbench.score.metrics import get_metric, resolve_metrics
+from cleanbench.score.scoring import Scoring, score_predictions
+
+# Tried in this order; a metric is kept when at least one page of the set has what it needs.
+# `leak:duplicate` is left out: a duplicate span repeats the gold text, so its leak is always empty;
+# `duplication` measures that clutter instead.
+CANDIDATE_METRICS: tuple[str, ...] = ("words", "snippets", "duplication", "leak:*")
+NOT_BY_DEFAULT: frozenset[str] = frozenset({"leak:duplicate"})
+# The leaderboard's sort key: the first of these whose metric was scored.
+MAIN_METRICS: tuple[str, ...] = ("words.f1", "aeb.f1", "wcxb.f1", "snippets.f1", "rouge-lsum.f1")
+BASELINES: tuple[str, ...] = ("everything", "nothing", "gold")
+
+
+def default_metrics(gold: GoldSet) -> list[str]:
+    """The candidate metrics that apply to at least one page of `gold` (leak labels expanded)."""
+    pages = list(gold.annotations())
+    return [
+        metric.name
+        for metric in resolve_metrics(CANDIDATE_METRICS)
+        if metric.name not in NOT_BY_DEFAULT and any(metric.applies(page) for page in pages)
+    ]
+
+
+def main_metric(metrics: Sequence[str]) -> str:
+    """The leaderboard's sort key for a list of metric names."""
+    names = {metric.split(".")[0] for metric in metrics}
+    for key in MAIN_METRICS:
+        if key.split(".")[0] in names:
+            return key
+    first = get_metric(metrics[0])
+    return f"{first.name}.{first.values[0].name}"
+
+
+def benchmark(
+    gold: GoldSet,
+    extractors: Sequence[str],
+    *,
+    metrics: Sequence[str] | None = None,
+    out: Path | None = None,
+    workers: int | None = None,
+    timeout: float = 30.0,
+    cache: PredictionCache | None = None,
+    progress: bool | None = None,
+    bootstrap: Bootstrap | None = None,
+) -> RunResult:
+    """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there."""
+    chosen = list(metrics) if metrics else default_metrics(gold)
+    if not chosen:
+        raise MetricError(f"{gold.name}: no metric applies to this set (pages need gold_text, snippets or noise spans)")
+    predictions = run(gold, extractors, workers=workers, timeout=timeout, cache=cache, out=out, progress=progress)
+    scoring = score_predictions(
+        (prediction for row in predictions.extractors for prediction in row.predictions),
+        gold,
+        metrics=chosen,
+        bootstrap=bootstrap,
+        extractor_signatures={row.name: row.signature for row in predictions.extractors},
+    )
+    result = assemble(scoring, gold=gold, predictions=predictions, main=main_metric(chosen))
+    if out is not None:
+        save_result(result, out, pages=[record.to_json() for record in scoring.records])
+    return result
+
+
+def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None, main: str) -> RunResult:
+    """The result document for scored predictions: rows, speed, failures, and ties on the main metric."""
+    rows: list[ExtractorResult] = []
+    runs = {row.name: row for row in predictions.extractors} if predictions else {}
+    for scores in scoring.extractors:
+        ran = runs.get(scores.name)
+        rows.append(
+            ExtractorResult(
+                name=scores.name,
+                signature=scores.signature or scores.name,
+                version=ran.version if ran else None,
+                options=_options(ran.signature) if ran else {},
+                metrics=scores.metrics,
+                failures=scores.failures,
+                missing=scores.missing,
+                speed=_speed([p.seconds for p in ran.predictions], [p.peak_rss_mb for p in ran.predictions]) if ran else None,
+                slices=scores.slices,
+            )
+        )
+    for name, reason in (predictions.not_installed if predictions else {}).items():
+        rows.append(ExtractorResult(name=name, signature=name, version=None, options={}, installed=False, reason=reason))
+    ranked = sorted((row for row in rows if row.installed), key=lambda row: -(row.value(main) or 0.0))
+    metric_name, _, value_name = main.rpartition(".")
+    comparisons = tuple(
+        scoring.compare(a.name, b.name, metric=metric_name, value=value_name) for a, b in zip(ranked, ranked[1:])
+    )
+    return RunResult(
+        gold=GoldInfo(name=gold.name, spec=gold.spec, digest=gold.digest(), pages=len(gold)),
+        extractors=tuple(rows),
+        main_metric=main,
+        seed=scoring.bootstrap.seed,
+        resamples=scoring.bootstrap.resamples,
+        cleanbench_version=__version__,
+        created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        platform=platform.platform(),
+        python=sys.version.split()[0],
+        comparisons=comparisons,
+    )
+
+
+def _options(signature: str) -> Mapping[str, object]:
+    """The options part of `name@version{options}`."""
+    import json
+
+    start = signature.find("{")
+    return json.loads(signature[start:]) if start >= 0 else {}
+
+
+def _speed(seconds: Sequence[float | None], peaks: Sequence[float | None]) -> Speed | None:
+    timed = np.array([s for s in seconds if s is not None], dtype=float)
+    rss = [p for p in peaks if p is not None]
+    if timed.size == 0:
+        return None
+    total = float(timed.sum())
+    return Speed(
+        median_ms=round(float(np.median(timed)) * 1000, 2),
+        p95_ms=round(float(np.percentile(timed, 95)) * 1000, 2),
+        pages_per_s=round(timed.size / total, 2) if total > 0 else None,
+        peak_rss_mb=round(max(rss), 1) if rss else None,
+    )

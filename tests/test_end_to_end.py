@@ -1,0 +1,127 @@
+"""`cleanbench run`, `report`, `compare` and `check` together on the bundled set, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleanbench.cli import main
+from cleanbench.results import load_result, page_records
+
+# The baselines need no third-party library, so these runs are fast and fully deterministic.
+BASELINES = ["-e", "gold", "-e", "everything", "-e", "nothing"]
+FULL = "helpers.variants:FullCopy"
+DROPS = "helpers.variants:DropsParagraphs"
+
+
+def _run(out: Path, *extractors: str, fmt: str = "github") -> None:
+    args = ["run", "--gold", "fixtures", "--out", str(out), "--no-cache", "--workers", "1", "--format", fmt]
+    for extractor in extractors:
+        args += ["-e", extractor]
+    assert main(args) == 0
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("runs")
+    paths = {"full": base / "full", "drops": base / "drops"}
+    _run(paths["full"], FULL, "gold", "everything", "nothing")
+    _run(paths["drops"], DROPS, "gold", "everything", "nothing")
+    return paths
+
+
+def test_run_writes_result_and_page_records(runs: dict[str, Path]) -> None:
+    result = load_result(runs["full"])
+    assert result.gold.name == "fixtures" and result.gold.pages == 32
+    assert [row.name for row in result.extractors] == ["variant", "gold", "everything", "nothing"]
+    records = list(page_records(runs["full"]))
+    assert len(records) == 4 * 32
+    assert (runs["full"] / "predictions.jsonl").is_file()
+
+
+def test_bounds_score_as_they_must(runs: dict[str, Path]) -> None:
+    result = load_result(runs["full"])
+    gold, nothing = result.extractor("gold"), result.extractor("nothing")
+    for key in ("words.f1", "words.precision", "words.recall", "snippets.f1"):
+        assert gold.value(key) == 1.0, key
+        assert nothing.value(key) == 0.0, key
+    for key, scores in gold.metrics.items():
+        if not scores.higher_is_better:  # every leak and the duplication
+            assert {estimate.value for estimate in scores.values.values()} == {0.0}, key
+    assert nothing.failures == {"empty": 32}
+
+
+def test_everything_leaks_every_label_completely(runs: dict[str, Path]) -> None:
+    everything = load_result(runs["full"]).extractor("everything")
+    leaks = {key: everything.value(f"{key}.value") for key in everything.metrics if key.startswith("leak:")}
+    assert leaks and set(leaks.values()) == {1.0}
+
+
+def test_run_prints_the_leaderboard_with_its_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(tmp_path / "r", *BASELINES[1::2])
+    out = capsys.readouterr().out
+    assert "| bound | gold" in out
+    assert "metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:" in out
+
+
+def test_results_do_not_depend_on_workers(tmp_path: Path) -> None:
+    for workers in ("1", "2"):
+        args = ["run", "--out", str(tmp_path / workers), "--no-cache", "--workers", workers, "-e", "everything", "-e", "gold"]
+        assert main(args) == 0
+    def untimed(folder: Path) -> list[str]:
+        return sorted(json.dumps({**record, "seconds": None}, sort_keys=True) for record in page_records(folder))
+
+    assert untimed(tmp_path / "1") == untimed(tmp_path / "2")
+
+
+def test_report_rerenders_without_running(runs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(runs["full"]), "--format", "json"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert board
+
+
+def test_report_writes_html_and_plots(runs: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    assert main(["report", str(runs["full"]), "--html", str(tmp_path / "html"), "--plots", str(tmp_path / "plots")]) == 0
+    assert (tmp_path / "html" / "index.html").is_file()
+    assert len(list((tmp_path / "plots").glob("*.png"))) == 3
+
+
+def test_compare_names_the_changed_extractor_and_its_pages(runs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(runs["full"]), str(runs["drops"]), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [change["extractor"] for change in report["signature_changes"]] == ["variant"]
+    moved = [c for c in report["changes"] if c["pages_changed"]]
+    assert {c["extractor"] for c in moved} == {"variant"}
+    words = next(c for c in moved if c["key"] == "words.f1")
+    assert words["significant"] and words["difference"]["value"] < 0
+    assert all(page["page_id"].startswith("news-") for page in words["top_pages"])
+
+
+def test_gate_catches_a_seeded_regression(runs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(runs["full"]), "--baseline", str(baseline), "--update"]) == 0
+    assert main(["check", str(runs["full"]), "--baseline", str(baseline)]) == 0
+    capsys.readouterr()
+    # The regressed variant has other options, so its signature differs: allowed, and the floors still bite.
+    assert main(["check", str(runs["drops"]), "--baseline", str(baseline), "--allow-version-change"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("variant words.f1: ") and "< floor" in line for line in lines)
+    assert not any(line.startswith(("gold ", "everything ", "nothing ")) for line in lines)
+
+
+def test_pytest_plugin_fails_a_test_below_its_floor(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        def test_full_copy_holds(cleanbench_gate):
+            cleanbench_gate(["{FULL}"], floors={{"words.f1": 0.99, "leak:ad.value": 0.0}})
+
+        def test_dropping_paragraphs_fails(cleanbench_gate):
+            cleanbench_gate(["{DROPS}"], floors={{"words.f1": 0.99}})
+        """
+    )
+    outcome = pytester.runpytest("-p", "no:cacheprovider")
+    outcome.assert_outcomes(passed=1, failed=1)
+    outcome.stdout.fnmatch_lines(["*variant words.f1: 0.9* < floor 0.9900 (epsilon 0.0005)*"])
