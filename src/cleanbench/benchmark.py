@@ -29,29 +29,32 @@ from cleanbench.score.scoring import Scoring, score_predictions
 # `duplication` measures that clutter instead.
 CANDIDATE_METRICS: tuple[str, ...] = ("words", "snippets", "duplication", "leak:*")
 NOT_BY_DEFAULT: frozenset[str] = frozenset({"leak:duplicate"})
-# The leaderboard's sort key: the first of these whose metric was scored.
+# Metrics that can head a leaderboard (retention scores); the first of the run's metrics among them does.
 MAIN_METRICS: tuple[str, ...] = ("words.f1", "aeb.f1", "wcxb.f1", "snippets.f1", "rouge-lsum.f1")
 BASELINES: tuple[str, ...] = ("everything", "nothing", "gold")
+
+
+def expand_metrics(names: Sequence[str]) -> list[str]:
+    """Metric names with `leak:*` expanded; `leak:duplicate` only when named itself."""
+    return [metric.name for metric in resolve_metrics(names) if metric.name not in NOT_BY_DEFAULT or metric.name in names]
 
 
 def default_metrics(gold: GoldSet) -> list[str]:
     """The candidate metrics that apply to at least one page of `gold` (leak labels expanded)."""
     pages = list(gold.annotations())
-    return [
-        metric.name
-        for metric in resolve_metrics(CANDIDATE_METRICS)
-        if metric.name not in NOT_BY_DEFAULT and any(metric.applies(page) for page in pages)
-    ]
+    return [name for name in expand_metrics(CANDIDATE_METRICS) if any(get_metric(name).applies(page) for page in pages)]
 
 
 def main_metric(metrics: Sequence[str]) -> str:
-    """The leaderboard's sort key for a list of metric names."""
-    names = {metric.split(".")[0] for metric in metrics}
-    for key in MAIN_METRICS:
-        if key.split(".")[0] in names:
+    """The leaderboard's sort key: the first retention metric in the order given (`aeb` first: `aeb.f1`)."""
+    headlines = []
+    for name in metrics:
+        metric = get_metric(name)
+        headlines.append(f"{metric.name}.{metric.values[0].name}")
+    for key in headlines:
+        if key in MAIN_METRICS:
             return key
-    first = get_metric(metrics[0])
-    return f"{first.name}.{first.values[0].name}"
+    return headlines[0]
 
 
 def benchmark(
@@ -67,7 +70,7 @@ def benchmark(
     bootstrap: Bootstrap | None = None,
 ) -> RunResult:
     """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there."""
-    chosen = list(metrics) if metrics else default_metrics(gold)
+    chosen = expand_metrics(metrics) if metrics else default_metrics(gold)
     if not chosen:
         raise MetricError(f"{gold.name}: no metric applies to this set (pages need gold_text, snippets or noise spans)")
     predictions = run(gold, extractors, workers=workers, timeout=timeout, cache=cache, out=out, progress=progress)
