@@ -41,3 +41,7 @@ class BaselineRegressionError(CleanbenchError):
 
 class ReportError(CleanbenchError):
     """A report cannot be made: an unknown format or slice, inputs that do not match, or a missing optional library."""
+
+
+class MetricError(CleanbenchError):
+    """A metric or tokenizer name is unknown, or per-page counts stored for a metric are malformed."""

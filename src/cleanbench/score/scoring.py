@@ -1,0 +1,310 @@
+"""Scoring predictions against a gold set: the library entry point behind `cleanbench score`.
+
+Two steps, each usable alone:
+- `count_pages`: one `PageRecord` per (gold page, extractor) with every metric's counts. A prediction
+  whose status is not `ok` scores as empty text; a gold page with no prediction scores as empty text
+  too, with status `missing`. Records round-trip through JSON (the sidecar of a run).
+- `summarize`: per-extractor summaries from records alone: every value with its bootstrap interval,
+  pages scored and skipped per metric, failures and missing pages, slices by page type, language and
+  noise label (no estimate under `min_pages` pages), and signatures.
+
+`score_predictions` runs both. Results depend on the pages and counts only, not on their order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleanbench.errors import MetricError, PredictionsError
+from cleanbench.gold.load import GoldSet
+from cleanbench.gold.schema import GoldPage
+from cleanbench.prediction import STATUSES, Prediction
+from cleanbench.results import Comparison, MetricScores
+from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, Bootstrap, estimate, paired_difference
+from cleanbench.score.metrics import Counts, Metric, get_metric, resolve_metrics
+from cleanbench.score.signature import Signature
+
+DEFAULT_METRICS: tuple[str, ...] = ("words", "snippets")
+MISSING = "missing"  # the status of a gold page that has no prediction
+SLICE_KINDS: tuple[str, ...] = ("page_type", "lang", "noise")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What slicing needs to know of a gold page."""
+
+    id: str
+    page_type: str | None
+    lang: str | None
+    noise_labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, page: GoldPage) -> PageInfo:
+        return cls(id=page.id, page_type=page.page_type, lang=page.lang, noise_labels=page.noise_labels())
+
+    def slice_values(self, kind: str) -> tuple[str, ...]:
+        if kind == "noise":
+            return self.noise_labels
+        value = getattr(self, kind)
+        return (value,) if value else ()
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One extractor on one page: its status and time, and each metric's counts (None: page skipped)."""
+
+    page_id: str
+    extractor: str
+    status: str  # a Prediction status, or "missing"
+    seconds: float | None
+    counts: Mapping[str, Counts | None]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "page_id": self.page_id,
+            "extractor": self.extractor,
+            "status": self.status,
+            "seconds": self.seconds,
+            "counts": {name: None if counts is None else counts.to_json() for name, counts in self.counts.items()},
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, *, where: str) -> PageRecord:
+        """Rebuild from `to_json()`'s form; errors name `where` ("pages.jsonl:12") and the field."""
+        if not isinstance(raw, Mapping):
+            raise MetricError(f"{where}: expected a page record object, got {type(raw).__name__}")
+        for name in ("page_id", "extractor", "status"):
+            if not isinstance(raw.get(name), str):
+                raise MetricError(f"{where}: field {name!r}: expected a string")
+        if raw["status"] not in (*STATUSES, MISSING):
+            raise MetricError(f"{where}: field 'status': {raw['status']!r} is not one of {', '.join((*STATUSES, MISSING))}")
+        seconds = raw.get("seconds")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+            raise MetricError(f"{where}: field 'seconds': expected a number or null")
+        stored = raw.get("counts")
+        if not isinstance(stored, Mapping):
+            raise MetricError(f"{where}: field 'counts': expected an object {{metric: counts}}")
+        counts: dict[str, Counts | None] = {}
+        for name, value in stored.items():
+            metric = get_metric(name)
+            counts[name] = None if value is None else metric.counts_from_json(value, where=f"{where}: counts {name!r}")
+        return cls(page_id=raw["page_id"], extractor=raw["extractor"], status=raw["status"], seconds=seconds, counts=counts)
+
+
+@dataclass(frozen=True)
+class ExtractorScores:
+    """One extractor's summary: the same fields a `RunResult` row holds for its scores."""
+
+    name: str
+    signature: str | None  # name@version{options}, where known
+    pages: int  # gold pages
+    missing: int  # gold pages with no prediction (scored as empty)
+    failures: Mapping[str, int]  # non-ok status -> pages (scored as empty)
+    metrics: Mapping[str, MetricScores]
+    # slice kind ("page_type", "lang", "noise") -> slice value -> metric -> scores
+    slices: Mapping[str, Mapping[str, Mapping[str, MetricScores]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Everything `score_predictions` computed, with what is needed to recompute or compare."""
+
+    gold_name: str
+    gold_digest: str | None
+    pages: tuple[PageInfo, ...]
+    metrics: tuple[Metric, ...]
+    bootstrap: Bootstrap
+    records: tuple[PageRecord, ...]
+    extractors: tuple[ExtractorScores, ...]
+
+    def extractor(self, name: str) -> ExtractorScores:
+        for row in self.extractors:
+            if row.name == name:
+                return row
+        raise MetricError(f"no scores for extractor {name!r} (scored: {', '.join(r.name for r in self.extractors)})")
+
+    def signature(self, metric: str, value: str | None = None, *, extractor: str | None = None) -> Signature:
+        """The signature of one value of one metric (for one extractor, when given)."""
+        found = next((m for m in self.metrics if m.name == metric), None)
+        if found is None:
+            raise MetricError(f"metric {metric!r} was not scored (scored: {', '.join(m.name for m in self.metrics)})")
+        ext_signature = self.extractor(extractor).signature if extractor is not None else None
+        return found.signature(value, bootstrap=self.bootstrap, gold_digest=self.gold_digest, extractor=ext_signature)
+
+    def compare(self, a: str, b: str, *, metric: str, value: str | None = None) -> Comparison:
+        """Paired bootstrap of a minus b on `metric`'s value (its headline by default); tied when the interval holds 0."""
+        found = next((m for m in self.metrics if m.name == metric), None)
+        if found is None:
+            raise MetricError(f"metric {metric!r} was not scored (scored: {', '.join(m.name for m in self.metrics)})")
+        for extractor in (a, b):
+            self.extractor(extractor)  # raises on an unknown name
+        name = value or found.values[0].name
+        by_extractor = _counts_by_extractor(self.records, found.name)
+        difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found, value=name, bootstrap=self.bootstrap)
+        return Comparison(a=a, b=b, key=f"{metric}.{name}", difference=difference.estimate, tied=bool(difference.tied))
+
+
+def score_predictions(
+    predictions: Iterable[Prediction],
+    gold: GoldSet | Sequence[GoldPage],
+    *,
+    metrics: Sequence[str | Metric] = DEFAULT_METRICS,
+    bootstrap: Bootstrap | None = None,
+    min_pages: int = DEFAULT_MIN_PAGES,
+    slice_by: Sequence[str] = SLICE_KINDS,
+    extractor_signatures: Mapping[str, str] | None = None,
+) -> Scoring:
+    """Score predictions against a gold set: per-page records and per-extractor summaries."""
+    chosen = _metrics(metrics)
+    bootstrap = bootstrap or Bootstrap()
+    pages = _pages(gold)
+    records = count_pages(predictions, pages, metrics=chosen)
+    infos = tuple(PageInfo.of(page) for page in pages)
+    digest = gold.digest() if isinstance(gold, GoldSet) else None
+    summaries = summarize(
+        records,
+        infos,
+        metrics=chosen,
+        bootstrap=bootstrap,
+        min_pages=min_pages,
+        slice_by=slice_by,
+        gold_digest=digest,
+        extractor_signatures=extractor_signatures,
+    )
+    name = gold.name if isinstance(gold, GoldSet) else "pages"
+    return Scoring(name, digest, infos, tuple(chosen), bootstrap, tuple(records), summaries)
+
+
+def count_pages(predictions: Iterable[Prediction], pages: Sequence[GoldPage], *, metrics: Sequence[Metric]) -> list[PageRecord]:
+    """One record per (gold page, extractor), extractors in order of first appearance."""
+    by_extractor: dict[str, dict[str, Prediction]] = {}
+    for prediction in predictions:
+        own = by_extractor.setdefault(prediction.extractor, {})
+        if prediction.page_id in own:
+            raise PredictionsError(f"{prediction.extractor}: two predictions for page {prediction.page_id!r}")
+        own[prediction.page_id] = prediction
+    known = {page.id for page in pages}
+    for name, own in by_extractor.items():
+        unknown = sorted(own.keys() - known)
+        if unknown:
+            raise PredictionsError(f"{name}: {len(unknown)} predictions name pages the gold set lacks, e.g. {unknown[0]!r} (wrong --gold?)")
+    records = []
+    for page in pages:
+        for name, own in by_extractor.items():
+            prediction = own.get(page.id)
+            text = prediction.scored_text if prediction else ""
+            counts = {metric.name: metric.page_counts(text, page) for metric in metrics}
+            records.append(
+                PageRecord(
+                    page_id=page.id,
+                    extractor=name,
+                    status=prediction.status if prediction else MISSING,
+                    seconds=prediction.seconds if prediction else None,
+                    counts=counts,
+                )
+            )
+    return records
+
+
+def summarize(
+    records: Iterable[PageRecord],
+    pages: Sequence[PageInfo],
+    *,
+    metrics: Sequence[str | Metric],
+    bootstrap: Bootstrap | None = None,
+    min_pages: int = DEFAULT_MIN_PAGES,
+    slice_by: Sequence[str] = SLICE_KINDS,
+    gold_digest: str | None = None,
+    extractor_signatures: Mapping[str, str] | None = None,
+) -> tuple[ExtractorScores, ...]:
+    """Per-extractor summaries computed from per-page records alone."""
+    chosen = _metrics(metrics)
+    bootstrap = bootstrap or Bootstrap()
+    unknown_kinds = [kind for kind in slice_by if kind not in SLICE_KINDS]
+    if unknown_kinds:
+        raise MetricError(f"unknown slice kind {unknown_kinds[0]!r} (kinds: {', '.join(SLICE_KINDS)})")
+    signatures = extractor_signatures or {}
+    rows: dict[str, list[PageRecord]] = {}
+    for record in records:
+        rows.setdefault(record.extractor, []).append(record)
+    groups = {kind: _groups(pages, kind) for kind in slice_by}
+    summaries = []
+    for name, own in rows.items():
+        statuses = Counter(record.status for record in own)
+        signatures_of = {
+            metric.name: str(metric.signature(bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name))) for metric in chosen
+        }
+        by_metric = {metric.name: _counts(own, metric.name) for metric in chosen}
+
+        def scores(metric: Metric, page_ids: Sequence[str], floor: int, by_metric: dict[str, dict[str, Counts]] = by_metric) -> MetricScores:
+            counts = {page: by_metric[metric.name][page] for page in page_ids if page in by_metric[metric.name]}
+            return MetricScores(
+                metric=metric.name,
+                higher_is_better=metric.higher_is_better,
+                signature=signatures_of[metric.name],
+                values=estimate(counts, metric, bootstrap=bootstrap, min_pages=floor),
+                pages=len(counts),
+                skipped=len(page_ids) - len(counts),
+            )
+
+        every_page = [record.page_id for record in own]
+        summaries.append(
+            ExtractorScores(
+                name=name,
+                signature=signatures.get(name),
+                pages=len(own),
+                missing=statuses[MISSING],
+                failures={status: statuses[status] for status in STATUSES if status != "ok" and statuses[status]},
+                metrics={metric.name: scores(metric, every_page, 1) for metric in chosen},
+                slices={
+                    kind: {value: {metric.name: scores(metric, ids, min_pages) for metric in chosen} for value, ids in values.items()}
+                    for kind, values in groups.items()
+                },
+            )
+        )
+    return tuple(summaries)
+
+
+def _metrics(metrics: Sequence[str | Metric]) -> list[Metric]:
+    """Metric objects for names (`leak:*` expands) or objects, in order, without repeats."""
+    chosen: list[Metric] = []
+    for metric in metrics:
+        chosen.extend(resolve_metrics([metric]) if isinstance(metric, str) else [metric])
+    if not chosen:
+        raise MetricError("no metric given")
+    return list({metric.name: metric for metric in chosen}.values())
+
+
+def _pages(gold: GoldSet | Sequence[GoldPage]) -> list[GoldPage]:
+    """The gold pages; without their HTML when read from a GoldSet (scoring never needs it)."""
+    return list(gold.annotations()) if isinstance(gold, GoldSet) else list(gold)
+
+
+def _groups(pages: Sequence[PageInfo], kind: str) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for page in pages:
+        for value in page.slice_values(kind):
+            groups.setdefault(value, []).append(page.id)
+    return dict(sorted(groups.items()))
+
+
+def _counts(records: Iterable[PageRecord], metric: str) -> dict[str, Counts]:
+    found: dict[str, Counts] = {}
+    for record in records:
+        counts = record.counts.get(metric)
+        if counts is not None:
+            found[record.page_id] = counts
+    return found
+
+
+def _counts_by_extractor(records: Iterable[PageRecord], metric: str) -> dict[str, dict[str, Counts]]:
+    found: dict[str, dict[str, Counts]] = {}
+    for record in records:
+        counts = record.counts.get(metric)
+        if counts is not None:
+            found.setdefault(record.extractor, {})[record.page_id] = counts
+    return found
+

@@ -1,0 +1,93 @@
+"""Named tokenizers: objects that turn a text into word tokens, with the attributes a signature records.
+
+Each tokenizer has a `name` (its registry key and its `tok:` field), a `case` rule (`fold`, `lower`,
+`keep`) and a `normalisation` (`NFKC` or `none`); the name pins the other two, so a signature needs
+only the name and the case. Tokenizers are stateless and safe to share.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import regex
+
+from cleanbench.errors import MetricError
+
+# Scripts written without spaces between words: each character is a token of its own.
+_SPACELESS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_UNICODE_TOKEN = regex.compile(rf"[{_SPACELESS}]|[\w--[{_SPACELESS}]]+", regex.VERSION1)
+# Zyte's article-extraction-benchmark scorer compiles exactly these flags (only UNICODE matters to \w).
+_AEB_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+_WORD = re.compile(r"\w+")
+
+
+class Tokenizer(ABC):
+    """A named text-to-tokens function."""
+
+    name: ClassVar[str]
+    case: ClassVar[str]
+    normalisation: ClassVar[str]
+    description: ClassVar[str]
+
+    @abstractmethod
+    def __call__(self, text: str) -> list[str]: ...
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class UnicodeTokenizer(Tokenizer):
+    name = "unicode"
+    case = "fold"
+    normalisation = "NFKC"
+    description = "NFKC, casefold, \\w+ runs; each Han, Hiragana, Katakana and Hangul character its own token"
+
+    def __call__(self, text: str) -> list[str]:
+        return _UNICODE_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+class AebTokenizer(Tokenizer):
+    name = "aeb"
+    case = "keep"
+    normalisation = "none"
+    description = "\\w+ runs, case kept (Zyte's article-extraction-benchmark scorer)"
+
+    def __call__(self, text: str) -> list[str]:
+        return _AEB_TOKEN.findall(text)
+
+
+class WcxbTokenizer(Tokenizer):
+    name = "wcxb"
+    case = "lower"
+    normalisation = "none"
+    description = "\\w+ runs of the lowercased text (WCXB's scorer)"
+
+    def __call__(self, text: str) -> list[str]:
+        return _WORD.findall(text.lower())
+
+
+class WhitespaceTokenizer(Tokenizer):
+    name = "whitespace"
+    case = "keep"
+    normalisation = "none"
+    description = "str.split(): runs of white space separate tokens (ROUGE-LSum as WCEB scores it)"
+
+    def __call__(self, text: str) -> list[str]:
+        return text.split()
+
+
+TOKENIZERS: dict[str, Tokenizer] = {t.name: t for t in (UnicodeTokenizer(), AebTokenizer(), WcxbTokenizer(), WhitespaceTokenizer())}
+
+
+def get_tokenizer(name: str) -> Tokenizer:
+    """The tokenizer registered under `name`; a MetricError with the closest names otherwise."""
+    found = TOKENIZERS.get(name)
+    if found is None:
+        close = difflib.get_close_matches(name, TOKENIZERS, n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise MetricError(f"unknown tokenizer {name!r} (known: {', '.join(TOKENIZERS)}){hint}")
+    return found

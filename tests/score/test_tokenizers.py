@@ -1,0 +1,45 @@
+"""Tokenizers (score/tokenize.py): their tokens on a multilingual table, and the registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanbench.errors import MetricError
+from cleanbench.score.tokenize import TOKENIZERS, get_tokenizer
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "tokens"),
+    [
+        ("unicode", "Hello, World!", ["hello", "world"]),
+        ("unicode", "Die STRASSE, die Straße", ["die", "strasse", "die", "strasse"]),  # casefold: ß -> ss
+        ("unicode", "ＡＢＣ１２３ ﬁne", ["abc123", "fine"]),  # NFKC: full-width forms, ligature
+        ("unicode", "我爱北京", ["我", "爱", "北", "京"]),
+        ("unicode", "東京タワーへ", ["東", "京", "タ", "ワ", "ー", "へ"]),
+        ("unicode", "한국어 텍스트", ["한", "국", "어", "텍", "스", "트"]),
+        ("unicode", "Tokyo東京2025", ["tokyo", "東", "京", "2025"]),
+        ("unicode", "مرحبا بالعالم", ["مرحبا", "بالعالم"]),
+        ("unicode", "हिन्दी भाषा", ["हिन्दी", "भाषा"]),  # combining vowel signs stay inside the word
+        ("unicode", "great 👍 product", ["great", "product"]),
+        ("unicode", "", []),
+        ("aeb", "Hello, World! 東京", ["Hello", "World", "東京"]),
+        ("wcxb", "Hello, WORLD!", ["hello", "world"]),
+        ("whitespace", " a  b\tc\r\nd ", ["a", "b", "c", "d"]),
+    ],
+)
+def test_tokens(name: str, text: str, tokens: list[str]) -> None:
+    assert get_tokenizer(name)(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "case", "normalisation"),
+    [("unicode", "fold", "NFKC"), ("aeb", "keep", "none"), ("wcxb", "lower", "none"), ("whitespace", "keep", "none")],
+)
+def test_attributes(name: str, case: str, normalisation: str) -> None:
+    tokenizer = TOKENIZERS[name]
+    assert (tokenizer.name, tokenizer.case, tokenizer.normalisation) == (name, case, normalisation)
+
+
+def test_unknown_tokenizer_suggests_the_closest() -> None:
+    with pytest.raises(MetricError, match="did you mean 'unicode'"):
+        get_tokenizer("unicod")
