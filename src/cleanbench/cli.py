@@ -177,6 +177,54 @@ def _check_update(args: argparse.Namespace, result: RunResult) -> int:
     return EXIT_OK
 
 
+# --- extract --------------------------------------------------------------------------------------
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a number above 0")
+        return value
+
+    return parse
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+    from cleanbench.run.cache import PredictionCache
+    from cleanbench.run.journal import PREDICTIONS_FILE
+    from cleanbench.run.runner import run
+
+    gold = load_gold(args.spec)
+    cache = None if args.no_cache else PredictionCache()
+    try:
+        predictions = run(
+            gold,
+            args.extractors,
+            workers=args.workers,
+            timeout=args.timeout,
+            cache=cache,
+            out=Path(args.out),
+            memory_mb=args.memory_mb or None,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    for extractor in predictions.extractors:
+        counts = ", ".join(f"{count} {status}" for status, count in extractor.counts().items())
+        reused = f" ({extractor.resumed} resumed, {extractor.from_cache} from cache)" if extractor.resumed or extractor.from_cache else ""
+        print(f"{extractor.name} {extractor.version or '-'}: {len(extractor.predictions)} pages: {counts}{reused}")
+    for message in predictions.not_installed.values():
+        print(message)
+    print(f"wrote {Path(args.out) / PREDICTIONS_FILE}")
+    return EXIT_FAILED if predictions.not_installed else EXIT_OK
+
+
+
 # --- parser ---------------------------------------------------------------------------------------
 
 
@@ -220,6 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--allow-regression", action="store_true", help="with --update: lower floors and raise ceilings too")
     gate.add_argument("--key", action="append", metavar="KEY", help="with --update: pin only KEY (words.f1, leak:ad.value, failures); repeatable")
     gate.set_defaults(handler=_check)
+    from cleanbench.run.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+
+    extract = commands.add_parser("extract", help="run extractors over a gold set, writing DIR/predictions.jsonl")
+    extract.add_argument("spec", help=spec_help)
+    extractor_help = "built-in name, plugin name, module:attr or cmd:PROGRAM ARGS; repeatable"
+    extract.add_argument("-e", "--extractor", dest="extractors", action="append", required=True, metavar="NAME", help=extractor_help)
+    extract.add_argument("--out", required=True, metavar="DIR", help="output folder; a rerun resumes what it holds")
+    extract.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
+    extract.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g})")
+    extract.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
+    extract.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
+    extract.set_defaults(handler=_extract)
     return parser
 
 

@@ -31,6 +31,14 @@ class ResultError(CleanbenchError):
     """A saved RunResult or baseline file is unreadable, malformed or of an unknown schema version."""
 
 
+class CacheError(CleanbenchError):
+    """The prediction cache cannot be opened or read; the message names the file."""
+
+
+class RunError(CleanbenchError):
+    """A run cannot start or resume (output folder locked, or holding another run's predictions)."""
+
+
 class BaselineRegressionError(CleanbenchError):
     """`check --update` would lower a floor or raise a ceiling; `lines` has one line per refused bound."""
 

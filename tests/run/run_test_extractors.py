@@ -1,0 +1,95 @@
+"""Extractors for the runner tests, resolved as `run_test_extractors:NAME` specs inside the workers.
+
+`Scripted` obeys a marker in the page: `do:hang`, `do:raise`, `do:exit`, `do:segfault`, `do:allocate`
+(1 GiB), `do:connect:PORT` (socket.connect to 127.0.0.1), `do:resolve` (a host name lookup), `do:swallow:PORT`
+(socket.create_connection, the refusal ignored), `do:nothing` (returns ""); any other page gives its text without tags. When
+$RUN_TEST_CALLS names a file, every call appends "<url> <pid>" to it, so tests can count work done.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import socket
+import time
+from collections.abc import Mapping
+from typing import ClassVar
+
+from cleanbench.extractors.base import Adapter
+
+_TAG = re.compile(r"<[^>]*>")
+_MARKER = re.compile(r"do:(\w+)(?::(\d+))?")
+
+
+def _record_call(url: str | None) -> None:
+    path = os.environ.get("RUN_TEST_CALLS")
+    if path:
+        with open(path, "a", encoding="utf-8") as calls:
+            calls.write(f"{url} {os.getpid()}\n")
+
+
+class Scripted:
+    """Does what the page's marker says; otherwise returns the page's text without tags."""
+
+    name = "scripted"
+    package = None
+    options: ClassVar[Mapping[str, object]] = {}
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        _record_call(url)
+        marker = _MARKER.search(html)
+        action, port = (marker.group(1), marker.group(2)) if marker else ("text", None)
+        if action == "hang":
+            time.sleep(3600)
+        elif action == "raise":
+            raise ValueError("scripted failure on this page")
+        elif action == "exit":
+            os._exit(7)
+        elif action == "segfault":
+            ctypes.string_at(0)
+        elif action == "allocate":
+            return str(len(bytearray(1 << 30)))
+        elif action == "connect":
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as connection:
+                connection.settimeout(1)
+                connection.connect(("127.0.0.1", int(port or 9)))
+        elif action == "resolve":
+            socket.getaddrinfo("localhost", 80)
+        elif action == "swallow":
+            try:
+                socket.create_connection(("127.0.0.1", int(port or 9)), timeout=1).close()
+            except OSError:
+                pass
+        elif action == "nothing":
+            return ""
+        return " ".join(_TAG.sub(" ", html).split())
+
+
+class Slow(Scripted):
+    """`Scripted`, a tenth of a second slower per page: leaves time to interrupt a run."""
+
+    name = "slow"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        time.sleep(0.1)
+        return super().extract(html, url=url)
+
+
+class Shouting(Scripted):
+    """`Scripted` with an option set: another signature, so another set of cache entries."""
+
+    name = "scripted"
+    options: ClassVar[Mapping[str, object]] = {"shout": True}
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        return super().extract(html, url=url).upper()
+
+
+class Absent(Adapter):
+    """An adapter whose library is not installed anywhere."""
+
+    name = "absent"
+    package = "cleanbench-absent-library"
+    requires = ("cleanbench_absent_library",)
+    install = "pip install cleanbench-absent-library"

@@ -1,0 +1,220 @@
+"""`run()`: resuming an interrupted run, the cache, extractors not installed, `cmd:` extractors, and
+results that do not depend on the number of workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import psutil
+import pytest
+
+from cleanbench.errors import PredictionsError, RunError
+from cleanbench.gold.load import GoldSet, load_gold
+from cleanbench.run.cache import PredictionCache
+from cleanbench.run.journal import Journal
+from cleanbench.run.runner import Predictions, run
+
+SCRIPTED = "run_test_extractors:Scripted"
+MakeGold = Callable[[Sequence[str]], GoldSet]
+Calls = Callable[[], list[tuple[str, int]]]
+HERE = Path(__file__).resolve().parent
+
+
+def outputs(predictions: Predictions) -> list[tuple[str, str, str, str, str | None]]:
+    """What must not change between runs: everything but the measured seconds and memory."""
+    return [(e.name, p.page_id, p.status, p.text, p.error) for e in predictions.extractors for p in e.predictions]
+
+
+def journal_lines(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_results_and_file_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    gold = load_gold("fixtures")
+    extractors = ["trafilatura", "everything", "gold", "nothing", SCRIPTED]
+    one = run(gold, extractors, workers=1, out=tmp_path / "one")
+    two = run(gold, extractors, workers=2, out=tmp_path / "two")
+    assert outputs(one) == outputs(two)
+    assert [p.page_id for p in one["gold"].predictions] == gold.ids()
+    assert all(p.status == "ok" and p.text for p in one["gold"].predictions)
+    untimed = [[{k: v for k, v in line.items() if k not in ("seconds", "peak_rss_mb")} for line in journal_lines(out)] for out in (tmp_path / "one", tmp_path / "two")]
+    assert untimed[0] == untimed[1]
+    assert len(untimed[0]) == len(extractors) * len(gold)
+    assert all(p.seconds is not None and p.peak_rss_mb for p in one["trafilatura"].predictions)
+
+
+def test_resume_skips_finished_pages_and_recomputes_a_truncated_last_line(make_gold: MakeGold, calls: Calls, tmp_path: Path) -> None:
+    gold = make_gold([f"<p>page {n}</p>" for n in range(6)])
+    out = tmp_path / "out"
+    first = run(gold, [SCRIPTED], workers=1, out=out)
+    lines = (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    # As a kill leaves it: three whole lines, then half of the fourth.
+    (out / "predictions.jsonl").write_text("".join(lines[:3]) + lines[3][: len(lines[3]) // 2], encoding="utf-8")
+    done_before = len(calls())
+    resumed = run(gold, [SCRIPTED], workers=2, out=out)
+    assert sorted(page for page, _ in calls()[done_before:]) == ["p03", "p04", "p05"]
+    assert outputs(resumed) == outputs(first)
+    assert resumed["scripted"].resumed == 3
+    assert [line["page_id"] for line in journal_lines(out)] == gold.ids()
+
+
+@pytest.mark.parametrize(("sig", "exit_code"), [(signal.SIGINT, 130), (signal.SIGKILL, -signal.SIGKILL)])
+def test_a_run_interrupted_by_a_signal_resumes_without_losing_or_repeating_pages(
+    make_gold: MakeGold, calls: Calls, tmp_path: Path, sig: signal.Signals, exit_code: int
+) -> None:
+    gold = make_gold([f"<p>page {n}</p>" for n in range(12)])
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cleanbench", "extract", gold.spec, "-e", "run_test_extractors:Slow", "--out", str(out), "--workers", "1", "--no-cache"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    predictions = out / "predictions.jsonl"
+    deadline = time.monotonic() + 30
+    while (not predictions.exists() or predictions.read_text().count("\n") < 3) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == exit_code, stderr.decode()
+    finished = {line["page_id"] for line in journal_lines(out)}
+    assert 3 <= len(finished) < 12
+    workers = {pid for _, pid in calls()}
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers), "a worker outlived its interrupted run"
+
+    done_before = len(calls())
+    resumed = run(gold, ["run_test_extractors:Slow"], workers=2, out=out)
+    recomputed = {page for page, _ in calls()[done_before:]}
+    assert recomputed == set(gold.ids()) - finished
+    assert [line["page_id"] for line in journal_lines(out)] == gold.ids()
+    assert [p.status for p in resumed["slow"].predictions] == ["ok"] * 12
+
+
+def _alive(pid: int) -> bool:
+    """Running, or stopped; a zombie (dead, not yet reaped by init) is not alive."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_second_run_takes_deterministic_outcomes_from_the_cache(make_gold: MakeGold, calls: Calls, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>", "<p>do:hang</p>", "<p>do:exit</p>", "<p>do:raise</p>", "<p>do:nothing</p>", "<p>b</p>"])
+    with PredictionCache(tmp_path / "cache.sqlite3") as cache:
+        first = run(gold, [SCRIPTED], workers=1, timeout=1, cache=cache)
+        done_before = len(calls())
+        second = run(gold, [SCRIPTED], workers=1, timeout=1, cache=cache)
+    # Timeouts and crashes depend on the machine: run again. The rest comes from the cache.
+    assert sorted(page for page, _ in calls()[done_before:]) == ["p01", "p02"]
+    assert second["scripted"].from_cache == 4
+    assert outputs(second) == outputs(first)
+    assert [p.seconds for p in second["scripted"].predictions][3:] == [p.seconds for p in first["scripted"].predictions][3:]
+
+
+def test_another_version_or_options_misses_the_cache(make_gold: MakeGold, calls: Calls, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>", "<p>b</p>"])
+    with PredictionCache(tmp_path / "cache.sqlite3") as cache:
+        run(gold, [SCRIPTED], workers=1, cache=cache)
+        shouting = run(gold, ["run_test_extractors:Shouting"], workers=1, cache=cache)
+    assert len(calls()) == 4
+    assert [p.text for p in shouting["scripted"].predictions] == ["A", "B"]
+
+
+def test_an_extractor_not_installed_gets_one_line_and_no_predictions(make_gold: MakeGold, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>"])
+    predictions = run(gold, ["run_test_extractors:Absent", SCRIPTED], workers=1, out=tmp_path / "out")
+    assert dict(predictions.not_installed) == {
+        "absent": "absent: not installed (cleanbench_absent_library); pip install cleanbench-absent-library"
+    }
+    assert [e.name for e in predictions.extractors] == ["scripted"]
+    assert {line["extractor"] for line in journal_lines(tmp_path / "out")} == {"scripted"}
+
+
+def test_cmd_extractors_read_stdin_and_a_failing_exit_is_an_error(make_gold: MakeGold) -> None:
+    gold = make_gold(["<p>a</p>"])
+    predictions = run(gold, ["cmd:cat", "cmd:false"], workers=1)
+    assert [(p.status, p.text) for p in predictions["cmd:cat"].predictions] == [("ok", "<p>a</p>")]
+    (failed,) = predictions["cmd:false"].predictions
+    assert (failed.status, failed.error) == ("error", "ExtractorError: cmd:false: exited with status 1: (no stderr)")
+
+
+def test_an_extractor_asked_for_twice_is_refused(make_gold: MakeGold) -> None:
+    with pytest.raises(RunError, match="extractor 'scripted' is asked for twice"):
+        run(make_gold(["<p>a</p>"]), [SCRIPTED, "run_test_extractors:Shouting"])
+
+
+@pytest.mark.parametrize(("progress", "shown"), [(True, True), (False, False), (None, False)])  # None: stderr is no terminal here
+def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(
+    make_gold: MakeGold, capfd: pytest.CaptureFixture[str], progress: bool | None, shown: bool
+) -> None:
+    run(make_gold(["<p>a</p>", "<p>b</p>"]), [SCRIPTED], workers=1, progress=progress)
+    err = capfd.readouterr().err
+    assert ("extract: 100%" in err and "2/2" in err) is shown
+    assert shown or err == ""
+
+
+# --- the output folder ----------------------------------------------------------------------------
+
+
+def test_a_folder_of_another_gold_set_is_refused(make_gold: MakeGold, tmp_path: Path) -> None:
+    run(make_gold(["<p>a</p>"]), [SCRIPTED], workers=1, out=tmp_path / "out")
+    with pytest.raises(RunError, match=r"run.json: field 'gold.digest': the folder holds predictions for gold set 'gold-0'"):
+        run(make_gold(["<p>b</p>"]), [SCRIPTED], workers=1, out=tmp_path / "out")
+
+
+def test_a_folder_of_another_extractor_version_is_refused(make_gold: MakeGold, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>"])
+    run(gold, [SCRIPTED], workers=1, out=tmp_path / "out")
+    with pytest.raises(RunError, match=r"run.json: field 'extractors.scripted': the folder holds predictions of scripted@"):
+        run(gold, ["run_test_extractors:Shouting"], workers=1, out=tmp_path / "out")
+
+
+def test_a_folder_gains_extractors_and_keeps_the_earlier_ones(make_gold: MakeGold, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>", "<p>b</p>"])
+    run(gold, [SCRIPTED], workers=1, out=tmp_path / "out")
+    run(gold, ["nothing"], workers=1, out=tmp_path / "out")
+    lines = journal_lines(tmp_path / "out")
+    assert [(line["extractor"], line["page_id"]) for line in lines] == [
+        ("scripted", "p00"), ("scripted", "p01"), ("nothing", "p00"), ("nothing", "p01"),
+    ]
+
+
+def test_a_folder_in_use_by_another_run_is_refused(make_gold: MakeGold, tmp_path: Path) -> None:
+    gold = make_gold(["<p>a</p>"])
+    with Journal.open(tmp_path / "out", gold_name=gold.name, gold_digest=gold.digest(), page_ids=gold.ids(), signatures={}):
+        with pytest.raises(RunError, match="out: another run is writing to this folder"):
+            run(gold, [SCRIPTED], workers=1, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", r"predictions.jsonl:2: not a JSON record"),
+        ('{"page_id": "p09", "extractor": "scripted", "status": "ok"}', r"predictions.jsonl:2: field 'page_id': 'p09' is not in the gold set"),
+        ('{"page_id": "p00", "extractor": "scripted", "status": "ok"}', r"predictions.jsonl:2: page 'p00' of 'scripted' appears twice"),
+        ('{"page_id": "p01", "extractor": "other", "status": "ok"}', r"predictions.jsonl:2: field 'extractor': 'other' is not in run.json"),
+    ],
+)
+def test_a_malformed_line_before_the_last_is_an_error(make_gold: MakeGold, tmp_path: Path, line: str, message: str) -> None:
+    gold = make_gold(["<p>a</p>", "<p>b</p>"])
+    out = tmp_path / "out"
+    run(gold, [SCRIPTED], workers=1, out=out)
+    first, second = (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / "predictions.jsonl").write_text(first + line + "\n" + second, encoding="utf-8")
+    with pytest.raises(PredictionsError, match=message):
+        run(gold, [SCRIPTED], workers=1, out=out)
+
+
+def test_predictions_without_a_manifest_are_refused(make_gold: MakeGold, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "predictions.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(RunError, match="holds predictions.jsonl but no run.json: not a cleanbench output folder"):
+        run(make_gold(["<p>a</p>"]), [SCRIPTED], workers=1, out=out)
