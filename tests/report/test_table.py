@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import make_result
+from synthetic import make_result
 
 from cleanbench.errors import ReportError
 from cleanbench.report.table import FORMATS, leaderboard, render_leaderboard
