@@ -112,18 +112,52 @@ class GoldSet:
 
     @cached_property
     def _page_digests(self) -> dict[str, str]:
+        stored = self._stored_digests_path()
+        if stored is not None and stored.is_file():
+            try:
+                found = json.loads(stored.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                found = None
+            if isinstance(found, dict) and list(found) == self.ids():
+                return found
         digests: dict[str, str] = {}
         columns = self.dataset.select_columns(list(DIGEST_FIELDS))
         for batch in columns.iter(batch_size=64):
             for row in range(len(batch["id"])):
                 record = {name: batch[name][row] for name in DIGEST_FIELDS}
                 digests[record["id"]] = page_digest(record)
+        if stored is not None:
+            _store_digests(stored, digests)
         return digests
+
+    def _stored_digests_path(self) -> Path | None:
+        """Where the digests of an Arrow file that cleanbench built under `cache_root()` are kept: beside it.
+
+        Such a file never changes (new sources give a new fingerprint, so a new file), and the stored
+        digests are used only when their ids equal the set's, in order. None for any other dataset.
+        """
+        files = self.dataset.cache_files
+        if len(files) != 1 or self.dataset.num_rows != self.dataset.data.num_rows:  # a view of some rows
+            return None
+        arrow = Path(files[0]["filename"]).resolve()
+        if not arrow.is_relative_to((cache_root() / "gold").resolve()):
+            return None
+        return arrow.with_name(f"{arrow.stem}.page-digests.json")
 
     def digest(self) -> str:
         """sha256 over the sorted per-page digests: independent of load order and of the source format."""
         lines = "".join(f"{pid}\t{d}\n" for pid, d in sorted(self.page_digests().items()))
         return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def _store_digests(path: Path, digests: dict[str, str]) -> None:
+    """Write the digests atomically; a cache that cannot be written is only slower, so errors pass."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(digests), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def load_gold(spec: str = "fixtures") -> GoldSet:
