@@ -7,12 +7,19 @@ Rows: four real extractors (one with an underscore in its name, two with failure
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cleanbench.results import Comparison, Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult, Speed
 
 WORDS_SIGNATURE = "metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:0.1.0"
 GOLD = GoldInfo(name="fixtures", spec="fixtures", digest="9f2c" + "0" * 56 + "beef", pages=24)
+
+
+def signed(metrics: dict[str, MetricScores], *, extractor: str) -> dict[str, MetricScores]:
+    """Scores signed as the scorers sign them: `...|gold:<digest[:12]>|ext:<extractor signature>`."""
+    suffix = f"|gold:{GOLD.digest[:12]}|ext:{extractor}"
+    return {key: replace(value, signature=value.signature + suffix) for key, value in metrics.items()}
 
 
 def scores(metric: str, pages: int, *, higher: bool = True, **values: tuple[float, float, float] | float) -> MetricScores:
@@ -50,6 +57,7 @@ def extractor(name: str, version: str, f1: float, precision: float, recall: floa
               speed: Speed | None = None) -> ExtractorResult:
     options = options or {}
     option_text = "{" + ",".join(f'"{k}":{str(v).lower()}' for k, v in sorted(options.items())) + "}"
+    signature = f"{name}@{version}{option_text}"
     slices = {
         "page_type": {
             "article": metric_set(15, min(f1 + 0.03, 1.0), precision, recall, ad=ad, nav=nav, dup=dup),
@@ -63,14 +71,17 @@ def extractor(name: str, version: str, f1: float, precision: float, recall: floa
     }
     return ExtractorResult(
         name=name,
-        signature=f"{name}@{version}{option_text}",
+        signature=signature,
         version=version,
         options=options,
-        metrics=metric_set(24, f1, precision, recall, ad=ad, nav=nav, dup=dup),
+        metrics=signed(metric_set(24, f1, precision, recall, ad=ad, nav=nav, dup=dup), extractor=signature),
         failures=failures or {},
         missing=missing,
         speed=speed,
-        slices=slices,
+        slices={
+            kind: {value: signed(metrics, extractor=signature) for value, metrics in groups.items()}
+            for kind, groups in slices.items()
+        },
     )
 
 

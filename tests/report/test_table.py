@@ -217,3 +217,10 @@ def test_result_without_extractor_slices_or_comparisons_renders(run_result: RunR
     bare = replace(run_result, extractors=tuple(replace(row, slices={}) for row in run_result.extractors), comparisons=())
     text = render_leaderboard(bare, fmt="plain")
     assert "2=" not in text and "tied" not in text
+
+
+def test_one_metric_signature_line_for_all_extractors(run_result: RunResult) -> None:
+    # Each score's signature ends with its extractor (`|ext:...`), printed on the extractor's own line.
+    board = leaderboard(run_result)
+    assert board.metric_signatures == ("metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:0.1.0|gold:9f2c00000000",)
+    assert board.signature_lines()[-1] == "extractor: goose3@not-installed{}"

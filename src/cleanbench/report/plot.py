@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanbench.errors import ReportError
-from cleanbench.report.table import Row, leaderboard
+from cleanbench.report.table import Row, leaderboard, pages_text
 from cleanbench.results import Estimate, RunResult
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _by_page_type(figure: Figure, result: RunResult, *, rows: Sequence[Row], min
         heights = [float(estimate.value or 0.0) for _, estimate in bars]
         axes.bar(positions, heights, width, yerr=_errors([estimate for _, estimate in bars]), capsize=1.5,
                  label=name, color=colours[index], error_kw={"linewidth": 0.6})
-    axes.set_xticks(range(len(tables)), labels=[f"{table.value}\n({table.pages} pages)" for table in tables])
+    axes.set_xticks(range(len(tables)), labels=[f"{table.value}\n({pages_text(table.pages or 0)})" for table in tables])
     axes.set_xlim(-0.5, len(tables) - 0.5)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel(result.main_metric)

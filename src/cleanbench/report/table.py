@@ -77,7 +77,11 @@ class Table:
     def title(self) -> str | None:
         if self.kind is None:
             return None
-        return f"{self.kind}: {self.value} ({self.pages} pages)"
+        return f"{self.kind}: {self.value} ({pages_text(self.pages or 0)})"
+
+
+def pages_text(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ def leaderboard(result: RunResult, *, by: str | None = None, min_pages: int = 5)
         tables: tuple[Table, ...] = (_overall_table(result, metric=metric, value=value, higher=higher),)
     else:
         tables = _slice_tables(result, by=by, metric=metric, value=value, higher=higher, min_pages=min_pages)
-    signatures = sorted({row.metrics[metric].signature for row in result.extractors if metric in row.metrics})
+    # A score signature may end with its extractor (`|ext:name@version{options}`), which has a line of its own.
+    signatures = sorted({row.metrics[metric].signature.partition("|ext:")[0] for row in result.extractors if metric in row.metrics})
     ordered = [row.name for row in tables[0].rows] if tables else []
     by_name = {row.name: row for row in result.extractors}
     return Leaderboard(
