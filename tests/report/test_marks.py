@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import pytest
 
 from cleanbench.gold.load import load_gold
@@ -59,10 +62,24 @@ def test_exact_prediction_has_no_marks() -> None:
     assert (marks.precision, marks.recall, marks.f1, marks.duplication) == (1.0, 1.0, 1.0, 0.0)
 
 
-def test_missing_words_are_the_gold_occurrences_beyond_the_prediction_count() -> None:
+def test_missing_words_follow_the_aligned_text() -> None:
     marks = mark_page(page("a b a c"), "a c")
-    assert marks.missing == frozenset({1, 2})  # the second "a" and "b"
+    assert marks.missing == frozenset({0, 1})  # "a c" aligns with the gold's last two words
     assert (marks.recall, marks.precision) == (0.5, 1.0)
+    title_then_body = mark_page(page("the stove smokes into the room"), "stove smokes\n\nthe stove smokes into the room")
+    assert title_then_body.extra == frozenset({0, 1})  # the title repeats words; the body matches in place
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_marks_count_what_the_multiset_overlap_loses(seed: int) -> None:
+    rng = random.Random(seed)
+    gold = [rng.choice("abcdefg") for _ in range(rng.randint(0, 60))]
+    prediction = [rng.choice("abcdefgh") for _ in range(rng.randint(0, 60))]
+    marks = mark_page(page(" ".join(gold)), " ".join(prediction))
+    overlap = sum((Counter(gold) & Counter(prediction)).values())
+    assert len(marks.missing) == len(gold) - overlap
+    assert len(marks.extra) == len(prediction) - overlap
+    assert Counter(gold[i] for i in range(len(gold)) if i not in marks.missing) == Counter(gold) & Counter(prediction)
 
 
 def test_body_twice_is_half_duplicated() -> None:

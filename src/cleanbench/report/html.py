@@ -226,7 +226,7 @@ def _prediction_marks(marks: PageMarks) -> list[tuple[tuple[str, ...], str]]:
             titles.append("duplicated gold text")
         if index in marks.extra and not classes:  # leak and duplicate marks already explain the word
             classes.append("extra")
-            titles.append("not in the gold text")
+            titles.append("not in the gold text, or there fewer times")
         out.append((tuple(classes), "; ".join(titles)))
     return out
 
@@ -244,8 +244,8 @@ def _document(title: str, body: str) -> str:
 
 def _legend(labels: Sequence[str]) -> str:
     chips = [
-        '<span class="miss">missing</span> (gold words the prediction lacks)',
-        '<span class="extra">extra</span> (prediction words not in the gold)',
+        '<span class="miss">missing</span> (gold words the prediction lacks, or has fewer times)',
+        '<span class="extra">extra</span> (prediction words not in the gold, or more often than there)',
         '<span class="dup">duplicated</span> (gold text repeated beyond its count)',
         *(f'<span class="leak leak-{_e(label)}">{_e(label)}</span>' for label in labels),
     ]

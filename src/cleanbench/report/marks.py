@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -142,13 +143,30 @@ class PageMarks:
         return self.duplicate_grams / self.prediction_grams if self.prediction_grams else 0.0
 
 
-def _unmatched(words: Sequence[str], other: Iterable[str]) -> frozenset[int]:
-    """Indexes of occurrences of `words` beyond their count in `other` (earlier occurrences match first)."""
-    left = Counter(other)
+def _unmatched(gold: Sequence[str], prediction: Sequence[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """(missing gold indexes, extra prediction indexes) of the multiset overlap, placed where a reader expects.
+
+    Occurrences in the blocks `difflib` aligns match first; the rest match as a multiset, earlier first.
+    Either way each word matches min(gold count, prediction count) times, so the marks count exactly what
+    the `words` metric's recall and precision lose.
+    """
+    matcher = SequenceMatcher(None, gold, prediction, autojunk=True)
+    gold_left, prediction_left = set(range(len(gold))), set(range(len(prediction)))
+    for block in matcher.get_matching_blocks():
+        gold_left.difference_update(range(block.a, block.a + block.size))
+        prediction_left.difference_update(range(block.b, block.b + block.size))
+    # Among the words left over, each matches min(left in gold, left in prediction) times.
+    matched = Counter(gold[index] for index in gold_left) & Counter(prediction[index] for index in prediction_left)
+    return _beyond(gold, gold_left, matched), _beyond(prediction, prediction_left, matched)
+
+
+def _beyond(words: Sequence[str], indexes: Iterable[int], allowed: Counter[str]) -> frozenset[int]:
+    """The `indexes` whose word occurs, in index order, beyond its `allowed` count."""
+    left = Counter(allowed)
     out = set()
-    for index, word in enumerate(words):
-        if left[word] > 0:
-            left[word] -= 1
+    for index in sorted(indexes):
+        if left[words[index]] > 0:
+            left[words[index]] -= 1
         else:
             out.add(index)
     return frozenset(out)
@@ -197,12 +215,12 @@ def mark_page(page: GoldPage, prediction_text: str) -> PageMarks:
             duplicate_grams += 1
             duplicate.update(range(start, start + DUPLICATE_N))
 
-    extra = _unmatched(words, gold_words) if has_gold_text else frozenset()
+    missing, extra = _unmatched(gold_words, words)
     return PageMarks(
         gold_tokens=gold_tokens,
         prediction_tokens=tuple(prediction_tokens),
-        missing=_unmatched(gold_words, words),
-        extra=extra,
+        missing=missing,
+        extra=extra if has_gold_text else frozenset(),
         duplicate=frozenset(duplicate),
         leak={index: tuple(labels) for index, labels in sorted(leak.items())},
         leaks=tuple(LeakCount(label, len(found[label]), len(grams)) for label, grams in noise.items() if grams),
