@@ -3,17 +3,26 @@
 An adapter is a small class: `name`, `package`, pinned `options`, `requires` (import names it needs),
 and `extract(html, *, url)`. It imports its library lazily, inside `extract` or `load`, so listing
 extractors never imports them all.
+
+Capabilities the runner looks for (absent means False): `uses_lang` (pass the page's `lang` as a keyword
+to `extract`), `uses_gold` (call `extract_page(page)` with the `GoldPage` instead of `extract`).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from cleanbench.errors import NotInstalledError
+
+# A document with nothing but white space, comments (an unclosed one runs to the end), doctypes and
+# processing instructions: lxml calls it "Document is empty", several tools raise on it, and its
+# extraction is the empty string.
+_BLANK_DOCUMENT = re.compile(r"(?:\s|<!--.*?(?:-->|\Z)|<!doctype[^>]*>|<\?.*?\?>)*\Z", re.DOTALL | re.IGNORECASE)
 
 
 @runtime_checkable
@@ -28,8 +37,11 @@ class Extractor(Protocol):
 class Adapter:
     """Base class for the built-in adapters: declares requirements, records versions, loads lazily.
 
-    Subclasses set `name`, `package`, `options`, `requires` (module names), `install` (the pip hint) and
-    implement `_extract`. `load()` runs once per process (per worker) before the first page.
+    Subclasses set `name`, `package`, `options`, `requires` (module names), `install` (the pip hint),
+    `license` (a note for the listing) and implement `_extract`. `load()` runs once per process (per
+    worker) before the first page and keeps what it builds in `_tool`; pickling drops it, so an adapter
+    sent to a worker loads again there. Before the tool sees a page, a blank document (white space and
+    comments only) returns "" and NUL characters become U+FFFD, as the HTML standard's parser does.
     """
 
     name: ClassVar[str]
@@ -37,7 +49,11 @@ class Adapter:
     options: ClassVar[Mapping[str, object]] = {}
     requires: ClassVar[tuple[str, ...]] = ()
     install: ClassVar[str] = "pip install 'cleanbench[all]'"
+    license: ClassVar[str] = ""
+    uses_lang: ClassVar[bool] = False
+    uses_gold: ClassVar[bool] = False
     _loaded: bool = False
+    _tool: Any = None
 
     def missing(self) -> list[str]:
         """Required modules that cannot be imported here (empty when the adapter can run)."""
@@ -49,19 +65,38 @@ class Adapter:
         if missing:
             raise NotInstalledError(f"{self.name}: not installed ({', '.join(missing)}); {self.install}")
 
-    def load(self) -> None:
-        """Import the library and build what is reused across pages. Called once per worker."""
+    def version(self) -> str | None:
+        """The version recorded with every result: the distribution's, or None when not installed."""
+        return package_version(self.package)
 
-    def extract(self, html: str, *, url: str | None = None) -> str:
+    def load(self) -> None:
+        """Import the library and build what is reused across pages into `_tool`. Called once per worker."""
+
+    def close(self) -> None:
+        """Release what `load()` built (e.g. a child process); the next page loads again."""
+        self._tool = None
+        self._loaded = False
+
+    def extract(self, html: str, *, url: str | None = None, lang: str | None = None) -> str:
         if not self._loaded:
             self.check_installed()
             self.load()
             self._loaded = True
-        text = self._extract(html, url=url)
+        if _BLANK_DOCUMENT.match(html):
+            return ""
+        if "\x00" in html:
+            html = html.replace("\x00", "\ufffd")
+        text = self._extract(html, url=url, lang=lang)
         return text or ""
 
-    def _extract(self, html: str, *, url: str | None) -> str | None:
+    def _extract(self, html: str, *, url: str | None, lang: str | None) -> str | None:
         raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_tool", None)
+        state.pop("_loaded", None)
+        return state
 
 
 def package_version(package: str | None) -> str | None:
@@ -79,11 +114,21 @@ def options_text(options: Mapping[str, Any]) -> str:
     return json.dumps(dict(options), sort_keys=True, separators=(",", ":"), default=str)
 
 
+def extractor_version(extractor: Extractor) -> str | None:
+    """The extractor's own `version()` (or `version` string) when it has one, else its package's version."""
+    declared = getattr(extractor, "version", None)
+    if callable(declared):
+        return declared()
+    if isinstance(declared, str):
+        return declared
+    return package_version(getattr(extractor, "package", None))
+
+
 def extractor_signature(extractor: Extractor) -> str:
     """`name@version{options}`: what a score or a cache entry is comparable by."""
     from cleanbench import __version__
 
     package = getattr(extractor, "package", None)
-    found = package_version(package) if package else None
+    found = extractor_version(extractor)
     label = found or ("cleanbench-" + __version__ if package is None else "not-installed")
     return f"{extractor.name}@{label}{options_text(getattr(extractor, 'options', {}))}"
