@@ -177,6 +177,24 @@ def _check_update(args: argparse.Namespace, result: RunResult) -> int:
     return EXIT_OK
 
 
+# --- extractors -----------------------------------------------------------------------------------
+
+
+def _extractors(args: argparse.Namespace) -> int:
+    from cleanbench.extractors.registry import available
+
+    infos = available()
+    if args.format == "json":
+        _emit_json([info.to_json() for info in infos])
+        return EXIT_OK
+    rows = [
+        (info.name, info.package or "-", info.version or "-", "installed" if info.installed else info.reason, info.license)
+        for info in infos
+    ]
+    print(tabulate(rows, headers=("name", "package", "version", "status", "licence"), tablefmt="simple"))
+    return EXIT_OK
+
+
 # --- extract --------------------------------------------------------------------------------------
 
 
@@ -280,6 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
     extract.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
     extract.set_defaults(handler=_extract)
+    listing = commands.add_parser("extractors", help="every extractor: package, version, installed or why not, licence")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(handler=_extractors)
     return parser
 
 
