@@ -16,6 +16,7 @@ import numpy as np
 
 from cleanbench import __version__
 from cleanbench.errors import MetricError
+from cleanbench.extractors.baselines import BOUNDS
 from cleanbench.gold.load import GoldSet
 from cleanbench.results import ExtractorResult, GoldInfo, RunResult, Speed, save_result
 from cleanbench.run.cache import PredictionCache
@@ -31,7 +32,6 @@ CANDIDATE_METRICS: tuple[str, ...] = ("words", "snippets", "duplication", "leak:
 NOT_BY_DEFAULT: frozenset[str] = frozenset({"leak:duplicate"})
 # Metrics that can head a leaderboard (retention scores); the first of the run's metrics among them does.
 MAIN_METRICS: tuple[str, ...] = ("words.f1", "aeb.f1", "wcxb.f1", "snippets.f1", "rouge-lsum.f1")
-BASELINES: tuple[str, ...] = ("everything", "nothing", "gold")
 
 
 def expand_metrics(names: Sequence[str]) -> list[str]:
@@ -108,8 +108,13 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         )
     for name, reason in (predictions.not_installed if predictions else {}).items():
         rows.append(ExtractorResult(name=name, signature=name, version=None, options={}, installed=False, reason=reason))
-    ranked = sorted((row for row in rows if row.installed), key=lambda row: -(row.value(main) or 0.0))
+    # Ties are read between neighbours of the ranking the leaderboard shows: baselines are bounds, not ranked.
     metric_name, _, value_name = main.rpartition(".")
+    sign = -1.0 if get_metric(metric_name).higher_is_better else 1.0
+    ranked = sorted(
+        (row for row in rows if row.installed and row.name not in BOUNDS and row.value(main) is not None),
+        key=lambda row: (sign * (row.value(main) or 0.0), row.name),
+    )
     comparisons = tuple(
         scoring.compare(a.name, b.name, metric=metric_name, value=value_name) for a, b in zip(ranked, ranked[1:])
     )

@@ -19,6 +19,7 @@ from typing import Any
 from tabulate import tabulate
 
 from cleanbench.errors import ReportError
+from cleanbench.extractors.baselines import BOUNDS  # sorted with the other rows, never ranked
 from cleanbench.gold.schema import NOISE_LABELS
 from cleanbench.prediction import STATUSES
 from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult
@@ -26,8 +27,6 @@ from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores
 TABULATE_FORMATS: tuple[str, ...] = ("github", "pipe", "latex", "html", "rst", "plain")
 FORMATS: tuple[str, ...] = (*TABULATE_FORMATS, "csv", "json")
 SLICE_KINDS: tuple[str, ...] = ("page_type", "lang", "noise")
-# Reference rows that bound every leaderboard: sorted with the others, never ranked.
-BOUNDS: Mapping[str, str] = {"gold": "the gold text itself", "everything": "all visible text", "nothing": "no text"}
 # Failure kinds in display order: the runner's non-ok statuses, then gold pages with no prediction.
 FAILURE_KINDS: tuple[str, ...] = (*(status for status in STATUSES if status != "ok"), "missing")
 PRF: tuple[str, ...] = ("f1", "precision", "recall")
