@@ -1,25 +1,30 @@
 """`Sandbox`: long-lived worker processes that run extractors on pages, one page at a time each.
 
 Each worker resolves the extractor specs itself, on its first page of each; an extractor loads its
-library once per worker, within that first page (`Adapter.extract` loads lazily). The parent sends a page (id key, html, url, lang) down a pipe and enforces the per-page timeout; a page
-that hangs is a `timeout` (its worker is killed and replaced), one that raises is an `error` (the
-worker is kept), one that kills its worker (segfault, `os._exit`, out of memory) is a `crash` (the
-worker is replaced). Workers write nothing to the terminal; they run under an address-space cap (`RLIMIT_AS`) and a network guard: an
-audit hook refuses every socket connect, name lookup and send, so a page whose extractor tries one is
-an `error` saying so, even when the extractor swallows the exception.
+library once per worker, within that first page (`Adapter.extract` loads lazily). The parent sends
+pages (extractor index, html, url, lang) down a pipe and enforces the per-page timeout; a page that
+hangs is a `timeout` (its worker is killed and replaced), one that raises is an `error` (the worker is
+kept), one that kills its worker (segfault, `os._exit`, out of memory) is a `crash` (the worker is
+replaced). Workers write nothing to the terminal; they run under an address-space cap (`RLIMIT_AS`) and
+a network guard: an audit hook refuses every socket connect, name lookup and send, so a page whose
+extractor tries one is an `error` saying so, even when the extractor swallows the exception.
 
-Workers are forked from a fork server (fresh, small interpreter), not from the parent: the parent may
-hold threads (fork would copy their locks) and a large address space (it would count against the cap
-and the recorded peak memory).
+A busy worker is sent its next page ahead (when the page fits in the pipe, so the send cannot block),
+so it goes on without waiting for the parent to be scheduled; a page queued behind one that times out
+or crashes is sent to another worker. Workers are forked from a fork server (a fresh, small
+interpreter), not from the parent: the parent may hold threads (fork would copy their locks) and a
+large address space (it would count against the cap and the recorded peak memory).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -99,7 +104,7 @@ class Sandbox:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
-            self._context.set_forkserver_preload([__name__])
+            self._context.set_forkserver_preload(["__main__", __name__, "cleanbench.extractors.registry"])
         self._workers: list[_Worker] = []
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
@@ -108,35 +113,50 @@ class Sandbox:
         The next job is drawn from `jobs` while the workers run, so reading a page overlaps extracting one.
         """
         pending = iter(jobs)
-        upcoming = next(pending, None)
+        again: deque[Job] = deque()  # queued behind a page that killed its worker: to send elsewhere
+        upcoming: tuple[Job, bytes] | None = None
         while True:
-            while upcoming is not None:
-                idle = next((w for w in self._workers if w.job is None), None)
-                if idle is None and len(self._workers) >= self.size:
+            while True:
+                if upcoming is None:
+                    job = again.popleft() if again else next(pending, None)
+                    if job is None:
+                        break
+                    upcoming = (job, pickle.dumps((job.extractor, job.html, job.url, job.lang, job.page), pickle.HIGHEST_PROTOCOL))
+                worker = self._worker_for(len(upcoming[1]))
+                if worker is None:
                     break
-                if idle is None:
-                    idle = _Worker(self._context, self.specs, memory_mb=self.memory_mb)
-                    self._workers.append(idle)
-                idle.assign(upcoming, timeout=self.timeout)
-                upcoming = next(pending, None)
-            busy = [w for w in self._workers if w.job is not None]
+                worker.assign(*upcoming, timeout=self.timeout)
+                upcoming = None
+            busy = [w for w in self._workers if w.queue]
             if not busy:
                 return
             wait_s = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_s))
+            ready = set(wait([w.results for w in busy] + [w.process.sentinel for w in busy], timeout=wait_s))
             now = time.monotonic()
             for worker in busy:
                 outcome = None
-                if worker.conn in ready or worker.process.sentinel in ready:
-                    outcome = worker.receive()
+                if worker.results in ready or worker.process.sentinel in ready:
+                    outcome = worker.receive(timeout=self.timeout)
                 if outcome is None and now >= worker.deadline:
                     outcome = worker.time_out()
                 if outcome is None:
                     continue
                 if not worker.alive:
+                    again.extend(job for job, _ in worker.queue)
                     self._workers.remove(worker)
                     worker.close()
                 yield outcome
+
+    def _worker_for(self, size: int) -> _Worker | None:
+        """An idle worker, else a new one while there is room, else a busy one whose pipe holds the page."""
+        idle = next((w for w in self._workers if not w.queue), None)
+        if idle is not None:
+            return idle
+        if len(self._workers) < self.size:
+            worker = _Worker(self._context, self.specs, memory_mb=self.memory_mb)
+            self._workers.append(worker)
+            return worker
+        return next((w for w in self._workers if len(w.queue) == 1 and w.holds_ahead(size)), None)
 
     def close(self) -> None:
         """Stop every worker: idle ones are told to exit, busy ones are killed."""
@@ -153,42 +173,57 @@ class Sandbox:
 
 
 class _Worker:
-    """The parent's handle on one worker process and the job it is running."""
+    """The parent's handle on one worker process and its queue: the running job, then at most one more."""
+
+    # Pipe capacity asked for (Linux lets an unprivileged process go up to /proc/sys/fs/pipe-max-size,
+    # 1 MiB by default); what the kernel grants is read back.
+    PIPE_BYTES = 1 << 20
 
     def __init__(self, context: Any, specs: tuple[str, ...], *, memory_mb: int | None) -> None:
-        self.conn, child = context.Pipe()
+        jobs_in, self.jobs = context.Pipe(duplex=False)
+        self.results, results_out = context.Pipe(duplex=False)
+        self.capacity = _grow_pipe(self.jobs.fileno(), self.PIPE_BYTES)
         self.process = context.Process(
-            target=_serve, args=(child, specs, memory_mb, dict(os.environ)), name="cleanbench-worker", daemon=True
+            target=_serve,
+            args=(jobs_in, results_out, specs, memory_mb, dict(os.environ)),
+            name="cleanbench-worker",
+            daemon=True,
         )
         self.process.start()
-        child.close()
-        self.job: Job | None = None
+        jobs_in.close()
+        results_out.close()
+        self.queue: deque[tuple[Job, int]] = deque()  # (job, bytes sent for it); the first one is running
         self.started = 0.0
         self.deadline = float("inf")
         self.alive = True
 
-    def assign(self, job: Job, *, timeout: float) -> None:
-        self.job = job
-        self.started = time.monotonic()
-        self.deadline = self.started + timeout
+    def holds_ahead(self, size: int) -> bool:
+        """Whether a message of `size` bytes fits in the pipe beside the running job's (perhaps still unread)."""
+        return self.queue[0][1] + size + 2 * 4096 <= self.capacity  # two pages of slack for the length headers
+
+    def assign(self, job: Job, message: bytes, *, timeout: float) -> None:
+        if not self.queue:
+            self.started = time.monotonic()
+            self.deadline = self.started + timeout
+        self.queue.append((job, len(message)))
         try:
-            self.conn.send((job.extractor, job.html, job.url, job.lang, job.page))
-        except OSError:  # the worker died while idle: `receive` reports the crash once its sentinel fires
+            self.jobs.send_bytes(message)
+        except OSError:  # the worker died: `receive` reports it once its sentinel fires
             pass
 
-    def receive(self) -> Outcome | None:
+    def receive(self, *, timeout: float) -> Outcome | None:
         """Read what the worker sent: None while its job runs on; the outcome once it is done or dead."""
-        assert self.job is not None
         try:
-            if self.conn.poll():
-                status, text, error, seconds, peak, cacheable = self.conn.recv()
+            if self.results.poll():
+                status, text, error, seconds, peak, cacheable = self.results.recv()
+                job, _ = self.queue.popleft()
+                now = time.monotonic()
                 if seconds is None:  # it could not start the page, or ran out of memory: the parent's clock
-                    seconds = time.monotonic() - self.started
-                outcome = Outcome(self.job.key, status, text, error, seconds, peak, cacheable)
-                self.job = None
+                    seconds = now - self.started
+                self.started, self.deadline = now, now + timeout
                 if status == "crash":  # out of memory: the worker said so and exits
                     self._end()
-                return outcome
+                return Outcome(job.key, status, text, error, seconds, peak, cacheable)
         except (EOFError, OSError):
             pass
         if self.process.is_alive():
@@ -196,16 +231,14 @@ class _Worker:
         return self._died()
 
     def time_out(self) -> Outcome:
-        assert self.job is not None
-        key, elapsed = self.job.key, time.monotonic() - self.started
-        self.job = None
+        job, _ = self.queue.popleft()
+        elapsed = time.monotonic() - self.started
         self._end()
-        return Outcome(key, "timeout", error=f"timed out after {elapsed:.1f} s", seconds=elapsed, cacheable=False)
+        return Outcome(job.key, "timeout", error=f"timed out after {elapsed:.1f} s", seconds=elapsed, cacheable=False)
 
     def _died(self) -> Outcome:
-        assert self.job is not None
-        key, elapsed = self.job.key, time.monotonic() - self.started
-        self.job = None
+        job, _ = self.queue.popleft()
+        elapsed = time.monotonic() - self.started
         self._end()
         code = self.process.exitcode
         if code is not None and code < 0:
@@ -214,7 +247,7 @@ class _Worker:
                 cause += " (out of memory?)"
         else:
             cause = f"worker exited with code {code}"
-        return Outcome(key, "crash", error=cause, seconds=elapsed, cacheable=False)
+        return Outcome(job.key, "crash", error=cause, seconds=elapsed, cacheable=False)
 
     def _end(self) -> None:
         """Kill the process if it still runs, and reap it."""
@@ -224,17 +257,28 @@ class _Worker:
         self.alive = False
 
     def stop(self) -> None:
-        if self.alive and self.job is None:
+        if self.alive and not self.queue:
             try:
-                self.conn.send(None)
+                self.jobs.send(None)
                 self.process.join(timeout=5)
             except OSError:
                 pass
         self._end()
 
     def close(self) -> None:
-        self.conn.close()
+        self.jobs.close()
+        self.results.close()
         self.process.close()
+
+
+def _grow_pipe(fd: int, size: int) -> int:
+    """Ask for a pipe buffer of `size` bytes; return the capacity granted (64 KiB where it cannot grow)."""
+    try:
+        import fcntl
+
+        return int(fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size))
+    except (ImportError, AttributeError, OSError):
+        return 65536
 
 
 # --- inside a worker ------------------------------------------------------------------------------
@@ -259,8 +303,8 @@ class _NetworkGuard:
             raise NetworkBlockedError(f"network access is blocked during extraction ({detail})")
 
 
-def _serve(conn: Connection, specs: tuple[str, ...], memory_mb: int | None, environ: dict[str, str]) -> None:
-    """A worker's main loop: receive a job, run it, send back its outcome; exit on None or EOF."""
+def _serve(jobs: Connection, conn: Connection, specs: tuple[str, ...], memory_mb: int | None, environ: dict[str, str]) -> None:
+    """A worker's main loop: receive a job on `jobs`, run it, send its outcome on `conn`; exit on None or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     _silence_output()
@@ -276,7 +320,7 @@ def _serve(conn: Connection, specs: tuple[str, ...], memory_mb: int | None, envi
     failed: dict[int, str] = {}
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except EOFError:
             job = None
         if job is None:
