@@ -22,18 +22,18 @@ def outcome(status: str, text: str = "") -> CachedOutcome:
 @pytest.mark.parametrize(("status", "stored"), [("ok", True), ("empty", True), ("error", True), ("timeout", False), ("crash", False)])
 def test_only_deterministic_outcomes_are_stored(tmp_path: Path, status: str, stored: bool) -> None:
     with PredictionCache(tmp_path / "cache.sqlite3") as cache:
-        assert cache.put(SIGNATURE, "d1", outcome(status, "text")) is stored
-        assert cache.get_many(SIGNATURE, ["d1"]) == ({"d1": outcome(status, "text")} if stored else {})
+        assert cache.put(SIGNATURE, digest="d1", outcome=outcome(status, "text")) is stored
+        assert cache.get_many(SIGNATURE, digests=["d1"]) == ({"d1": outcome(status, "text")} if stored else {})
 
 
 def test_a_hit_needs_the_same_signature_and_digest(tmp_path: Path) -> None:
     with PredictionCache(tmp_path / "cache.sqlite3") as cache:
-        cache.put(SIGNATURE, "d1", outcome("ok", "one"))
-        cache.put(SIGNATURE, "d2", outcome("ok", "two"))
-        assert cache.get_many(SIGNATURE, ["d2", "d3"]) == {"d2": outcome("ok", "two")}
-        assert cache.get_many('scripted@1.1{"shout":false}', ["d1", "d2"]) == {}
+        cache.put(SIGNATURE, digest="d1", outcome=outcome("ok", "one"))
+        cache.put(SIGNATURE, digest="d2", outcome=outcome("ok", "two"))
+        assert cache.get_many(SIGNATURE, digests=["d2", "d3"]) == {"d2": outcome("ok", "two")}
+        assert cache.get_many('scripted@1.1{"shout":false}', digests=["d1", "d2"]) == {}
     with PredictionCache(tmp_path / "cache.sqlite3") as reopened:
-        assert reopened.get_many(SIGNATURE, ["d1"]) == {"d1": outcome("ok", "one")}
+        assert reopened.get_many(SIGNATURE, digests=["d1"]) == {"d1": outcome("ok", "one")}
 
 
 def test_default_path_follows_cleanbench_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -51,10 +51,10 @@ while not go.exists():  # both writers start together
 with PredictionCache(path) as cache:
     for n in range(300):
         text = f"page {n}"  # the same outcome for the shared digests, as two runs of one extractor produce
-        cache.put("shared@1{}", f"d{n}", CachedOutcome("ok", text, None, 0.1, 30.0))
-        cache.put(f"own-{writer}@1{{}}", f"d{n}", CachedOutcome("ok", text, None, 0.1, 30.0))
+        cache.put("shared@1{}", digest=f"d{n}", outcome=CachedOutcome("ok", text, None, 0.1, 30.0))
+        cache.put(f"own-{writer}@1{{}}", digest=f"d{n}", outcome=CachedOutcome("ok", text, None, 0.1, 30.0))
         if n % 50 == 0:
-            cache.get_many("shared@1{}", [f"d{m}" for m in range(n)])
+            cache.get_many("shared@1{}", digests=[f"d{m}" for m in range(n)])
 """
 
 
@@ -72,7 +72,7 @@ def test_two_processes_writing_at_once_leave_a_whole_cache(tmp_path: Path) -> No
         rows = dict(db.execute("SELECT signature, COUNT(*) FROM predictions GROUP BY signature").fetchall())
     assert rows == {"shared@1{}": 300, "own-a@1{}": 300, "own-b@1{}": 300}
     with PredictionCache(path) as cache:
-        assert cache.get_many("shared@1{}", ["d299"])["d299"].text == "page 299"
+        assert cache.get_many("shared@1{}", digests=["d299"])["d299"].text == "page 299"
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

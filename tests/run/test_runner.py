@@ -114,6 +114,9 @@ def test_second_run_takes_deterministic_outcomes_from_the_cache(make_gold: MakeG
     # Timeouts and crashes depend on the machine: run again. The rest comes from the cache.
     assert sorted(page for page, _ in calls()[done_before:]) == ["p01", "p02"]
     assert second["scripted"].from_cache == 4
+    with PredictionCache(tmp_path / "cache.sqlite3") as cache:  # keyed by the gold set's own page digests
+        stored = cache.get_many(first["scripted"].signature, digests=gold.page_digests().values())
+    assert sorted(stored) == sorted(gold.page_digests()[page] for page in ("p00", "p03", "p04", "p05"))
     assert outputs(second) == outputs(first)
     assert [p.seconds for p in second["scripted"].predictions][3:] == [p.seconds for p in first["scripted"].predictions][3:]
 

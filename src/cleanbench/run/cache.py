@@ -80,7 +80,7 @@ class PredictionCache:
             raise
         self._db.execute("COMMIT")
 
-    def get_many(self, signature: str, digests: Iterable[str]) -> dict[str, CachedOutcome]:
+    def get_many(self, signature: str, *, digests: Iterable[str]) -> dict[str, CachedOutcome]:
         """The cached outcomes of one extractor for these page digests, keyed by digest (misses absent)."""
         wanted = list(dict.fromkeys(digests))
         found: dict[str, CachedOutcome] = {}
@@ -96,7 +96,7 @@ class PredictionCache:
                 found[digest] = CachedOutcome(status=status, text=text, error=error, seconds=seconds, peak_rss_mb=peak)
         return found
 
-    def put(self, signature: str, digest: str, outcome: CachedOutcome) -> bool:
+    def put(self, signature: str, *, digest: str, outcome: CachedOutcome) -> bool:
         """Store one outcome; returns False, storing nothing, when its status is not deterministic."""
         if outcome.status not in CACHED_STATUSES:
             return False

@@ -143,7 +143,7 @@ def run(
                 if journal is not None:
                     journal.append(prediction)
                 if cache is not None and outcome.cacheable:
-                    cache.put(plan.signature, digests[page_id], _cached(prediction))
+                    cache.put(plan.signature, digest=digests[page_id], outcome=_cached(prediction))
                 bar.update(1)
         if journal is not None:
             journal.finish(page_ids)
@@ -171,7 +171,7 @@ def _take_from_cache(
     plan: _Plan, cache: PredictionCache, *, page_ids: Sequence[str], digests: Mapping[str, str], journal: Journal | None
 ) -> None:
     missing = [page_id for page_id in page_ids if page_id not in plan.found]
-    hits = cache.get_many(plan.signature, (digests[page_id] for page_id in missing))
+    hits = cache.get_many(plan.signature, digests=(digests[page_id] for page_id in missing))
     for page_id in missing:
         hit = hits.get(digests[page_id])
         if hit is None:
