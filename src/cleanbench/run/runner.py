@@ -92,23 +92,7 @@ def run(
     `out/predictions.jsonl` as they complete and a rerun resumes from it. `progress`: a bar on stderr
     (None: only when stderr is a terminal). The result does not depend on `workers` or completion order.
     """
-    from cleanbench.extractors.registry import resolve
-
-    plans: list[_Plan] = []
-    not_installed: dict[str, str] = {}
-    for spec in extractors:
-        extractor = resolve(spec)
-        if any(plan.extractor.name == extractor.name for plan in plans) or extractor.name in not_installed:
-            raise RunError(f"extractor {extractor.name!r} is asked for twice")
-        try:
-            check = getattr(extractor, "check_installed", None)
-            if check is not None:
-                check()
-        except NotInstalledError as error:
-            not_installed[extractor.name] = str(error)
-            continue
-        plans.append(_Plan(spec=spec, extractor=extractor, signature=extractor_signature(extractor)))
-
+    plans, not_installed = _plans(extractors)
     page_ids = gold.ids()
     digests = gold.page_digests()
     with ExitStack() as stack:
@@ -135,7 +119,7 @@ def run(
             sandbox = stack.enter_context(
                 Sandbox([plan.spec for plan in plans], workers=workers, timeout=timeout, memory_mb=memory_mb)
             )
-            jobs = {}
+            jobs: dict[int, tuple[_Plan, str]] = {}
             for outcome in sandbox.run(_jobs(gold, plans, jobs)):
                 plan, page_id = jobs.pop(outcome.key)
                 prediction = _prediction(outcome, page_id=page_id, extractor=plan.extractor.name)
@@ -165,6 +149,27 @@ def run(
         ),
         not_installed=not_installed,
     )
+
+
+def _plans(specs: Sequence[str]) -> tuple[list[_Plan], dict[str, str]]:
+    """Resolve the specs: a plan per installed extractor, and the not-installed line of each other one."""
+    from cleanbench.extractors.registry import resolve
+
+    plans: list[_Plan] = []
+    not_installed: dict[str, str] = {}
+    for spec in specs:
+        extractor = resolve(spec)
+        if any(plan.extractor.name == extractor.name for plan in plans) or extractor.name in not_installed:
+            raise RunError(f"extractor {extractor.name!r} is asked for twice")
+        check = getattr(extractor, "check_installed", None)
+        try:
+            if check is not None:
+                check()
+        except NotInstalledError as error:
+            not_installed[extractor.name] = str(error)
+            continue
+        plans.append(_Plan(spec=spec, extractor=extractor, signature=extractor_signature(extractor)))
+    return plans, not_installed
 
 
 def _take_from_cache(
