@@ -211,6 +211,13 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
     return parse
 
 
+def _memory_mb(text: str) -> int | None:
+    """`--memory-mb`: megabytes above 0, or 0 for no cap (None)."""
+    if text.strip() == "0":
+        return None
+    return int(_positive(int)(text))
+
+
 def _extract(args: argparse.Namespace) -> int:
     from cleanbench.gold.load import load_gold
     from cleanbench.run.cache import PredictionCache
@@ -227,7 +234,7 @@ def _extract(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             cache=cache,
             out=Path(args.out),
-            memory_mb=args.memory_mb or None,
+            memory_mb=args.memory_mb,
         )
     finally:
         if cache is not None:
@@ -295,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", required=True, metavar="DIR", help="output folder; a rerun resumes what it holds")
     extract.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
     extract.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g})")
-    extract.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
+    extract.add_argument("--memory-mb", type=_memory_mb, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
     extract.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
     extract.set_defaults(handler=_extract)
     listing = commands.add_parser("extractors", help="every extractor: package, version, installed or why not, licence")

@@ -56,7 +56,7 @@ def test_extract_uses_the_user_cache_unless_no_cache(
     assert (tmp_path / "cache" / "predictions" / "predictions.sqlite3").exists() is not flags
 
 
-@pytest.mark.parametrize(("flag", "value"), [("--workers", "0"), ("--timeout", "-1"), ("--workers", "two")])
+@pytest.mark.parametrize(("flag", "value"), [("--workers", "0"), ("--timeout", "-1"), ("--workers", "two"), ("--memory-mb", "-5")])
 def test_extract_refuses_bad_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["extract", "fixtures", "-e", "nothing", "--out", str(tmp_path), flag, value])
