@@ -48,7 +48,7 @@ def test_misbehaving_page_gets_its_status_and_the_run_goes_on(
 def test_ok_page_records_time_and_peak_memory() -> None:
     (outcome,) = run_pages(["<p>text</p>"])
     assert outcome.status == "ok"
-    assert outcome.seconds is not None and 0 <= outcome.seconds < 1
+    assert outcome.seconds is not None and outcome.seconds >= 0
     assert outcome.peak_rss_mb is not None and outcome.peak_rss_mb > 1
 
 
