@@ -197,15 +197,23 @@ def _take_from_cache(
 
 
 def _jobs(gold: GoldSet, plans: Sequence[_Plan], jobs: dict[int, tuple[_Plan, str]]) -> Iterator[Job]:
-    """A job per page still missing, in page order; `jobs` maps each job's key back to (plan, page id)."""
-    for page_index, page in enumerate(gold):
-        for index, plan in enumerate(plans):
-            if page.id in plan.found:
-                continue
-            key = page_index * len(plans) + index
-            jobs[key] = (plan, page.id)
-            uses_gold = getattr(plan.extractor, "uses_gold", False)
-            yield Job(key, index, page.html, url=page.url, lang=page.lang, page=page if uses_gold else None)
+    """A job per page still missing, in page order; `jobs` maps each job's key back to (plan, page id).
+
+    Pages are read a batch of columns at a time (much cheaper than row by row); the whole `GoldPage` is
+    read only for an extractor that takes it (`uses_gold`).
+    """
+    columns = gold.dataset.select_columns(["id", "html", "url", "lang"])
+    page_index = 0
+    for batch in columns.iter(batch_size=32):
+        for page_id, html, url, lang in zip(batch["id"], batch["html"], batch["url"], batch["lang"]):
+            for index, plan in enumerate(plans):
+                if page_id in plan.found:
+                    continue
+                key = page_index * len(plans) + index
+                jobs[key] = (plan, page_id)
+                page = gold.page(page_id) if getattr(plan.extractor, "uses_gold", False) else None
+                yield Job(key, index, html, url=url, lang=lang, page=page)
+            page_index += 1
 
 
 def _prediction(outcome: Outcome, *, page_id: str, extractor: str) -> Prediction:
