@@ -250,6 +250,110 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 
+# --- score ----------------------------------------------------------------------------------------
+
+
+def _score(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+    from cleanbench.score.aggregate import Bootstrap
+    from cleanbench.score.prediction_files import combine, read_predictions
+    from cleanbench.score.scoring import score_predictions
+
+    metrics = [name for given in args.metrics for name in given.split(",") if name]
+    predictions, signatures = combine([read_predictions(path) for path in args.predictions])
+    gold = load_gold(args.gold)
+    scoring = score_predictions(
+        predictions,
+        gold,
+        metrics=metrics,
+        bootstrap=Bootstrap(resamples=args.resamples, seed=args.seed),
+        min_pages=args.min_pages,
+        slice_by=() if args.format == "text" else ("page_type", "lang", "noise"),
+        extractor_signatures=signatures,
+    )
+    if args.format == "json":
+        _emit_json(_score_json(scoring, spec=args.gold))
+        return EXIT_OK
+    for block in _score_tables(scoring):
+        print(block)
+    return EXIT_OK
+
+
+def _estimate_json(estimate: Any) -> dict[str, float | None]:
+    return {"value": estimate.value, "low": estimate.low, "high": estimate.high}
+
+
+def _score_json(scoring: Any, *, spec: str) -> dict[str, Any]:
+    rows = []
+    for row in scoring.extractors:
+        metrics = {}
+        for name, scores in row.metrics.items():
+            values = {
+                value: {**_estimate_json(estimate), "signature": str(scoring.signature(name, value, extractor=row.name))}
+                for value, estimate in scores.values.items()
+            }
+            metrics[name] = {"higher_is_better": scores.higher_is_better, "pages": scores.pages, "skipped": scores.skipped,
+                             "signature": scores.signature, "values": values}
+        slices = {
+            kind: {
+                group: {
+                    name: {"pages": scores.pages, "skipped": scores.skipped, "values": {v: _estimate_json(e) for v, e in scores.values.items()}}
+                    for name, scores in by_metric.items()
+                }
+                for group, by_metric in groups.items()
+            }
+            for kind, groups in row.slices.items()
+        }
+        rows.append({"name": row.name, "signature": row.signature, "pages": row.pages, "missing": row.missing,
+                     "failures": dict(row.failures), "metrics": metrics, "slices": slices})
+    bootstrap = scoring.bootstrap
+    return {
+        "gold": {"name": scoring.gold_name, "spec": spec, "digest": scoring.gold_digest, "pages": len(scoring.pages)},
+        "bootstrap": {"resamples": bootstrap.resamples, "seed": bootstrap.seed, "confidence": bootstrap.confidence},
+        "extractors": rows,
+    }
+
+
+def _score_tables(scoring: Any) -> list[str]:
+    """One small leaderboard per metric, best first, with its signature under it."""
+    blocks = []
+    for metric in scoring.metrics:
+        rows = [row for row in scoring.extractors if row.metrics[metric.name].pages]
+        if not rows:
+            skipped = max(row.metrics[metric.name].skipped for row in scoring.extractors) if scoring.extractors else 0
+            blocks.append(f"{metric.name}: no page has what it needs ({', '.join(metric.requires)}); {skipped} pages skipped\n")
+            continue
+        shown = [value.name for value in metric.values if not value.name.startswith("micro")]
+        headline = shown[0]
+
+        def rank(row: Any, metric_name: str = metric.name, higher: bool = metric.higher_is_better) -> tuple[bool, float]:
+            value = row.metrics[metric_name].values[headline].value
+            return (value is None, -(value or 0.0) if higher else (value or 0.0))
+
+        table = []
+        for row in sorted(rows, key=rank):
+            scores = row.metrics[metric.name]
+            cells = [_interval_text(scores.values[name]) for name in shown]
+            failed = sum(row.failures.values())
+            table.append([row.name, *cells, scores.pages, scores.skipped, row.missing, failed])
+        headers = ["extractor", *shown, "pages", "skipped", "missing", "failed"]
+        direction = "higher is better" if metric.higher_is_better else "lower is better"
+        lines = [f"{metric.name} ({direction}; 95 % bootstrap intervals)", tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)]
+        lines.append(f"signature: {scoring.signature(metric.name)}")
+        blocks.append("\n".join(lines) + "\n")
+    signed = [f"extractor: {row.signature}" for row in scoring.extractors if row.signature]
+    blocks.append("\n".join([f"gold: {scoring.gold_name} sha256:{scoring.gold_digest} ({len(scoring.pages)} pages)", *signed]))
+    return blocks
+
+
+def _interval_text(estimate: Any) -> str:
+    if estimate.value is None:
+        return "-"
+    if estimate.low is None or estimate.high is None:
+        return f"{estimate.value:.3f}"
+    return f"{estimate.value:.3f} [{estimate.low:.3f}, {estimate.high:.3f}]"
+
+
 # --- parser ---------------------------------------------------------------------------------------
 
 
@@ -308,6 +412,21 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("extractors", help="every extractor: package, version, installed or why not, licence")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(handler=_extractors)
+
+    from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, DEFAULT_RESAMPLES, DEFAULT_SEED
+    from cleanbench.score.scoring import DEFAULT_METRICS
+
+    score = commands.add_parser("score", help="score predictions made elsewhere (cleanbench JSONL or AEB JSON) against a gold set")
+    score.add_argument("--gold", required=True, metavar="SPEC", help=spec_help)
+    score.add_argument("--predictions", required=True, nargs="+", metavar="FILE",
+                       help="predictions: .jsonl (cleanbench's, rows named by their extractor) or .json (AEB's {id: {articleBody}}, named by the file stem)")
+    score.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS), metavar="NAME",
+                       help=f"words, aeb, wcxb, snippets, rouge-lsum, duplication, leak:<label>, leak:* (default: {' '.join(DEFAULT_METRICS)})")
+    score.add_argument("--format", choices=("text", "json"), default="text", help="json: every value with its interval and signature, and slices")
+    score.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    score.add_argument("--resamples", type=_positive(int), default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
+    score.add_argument("--min-pages", type=_positive(int), default=DEFAULT_MIN_PAGES, help=f"fewest pages a slice needs for an estimate (default {DEFAULT_MIN_PAGES})")
+    score.set_defaults(handler=_score)
     return parser
 
 

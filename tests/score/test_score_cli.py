@@ -1,0 +1,69 @@
+"""`cleanbench score`: the leaderboard table, JSON output, and errors as one line with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleanbench.cli import main
+from cleanbench.gold.load import load_gold
+from cleanbench.prediction import Prediction
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def predictions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`gold` predicts every fixture page perfectly; `half` has only the first half of the pages."""
+    pages = list(load_gold(str(FIXTURES)))
+    rows = [Prediction(page_id=p.id, extractor="gold", status="ok", text=p.gold_text or "") for p in pages]
+    rows += [Prediction(page_id=p.id, extractor="half", status="ok", text=p.gold_text or "") for p in pages[: len(pages) // 2]]
+    path = tmp_path_factory.mktemp("preds") / "preds.jsonl"
+    path.write_text("".join(json.dumps(row.to_json()) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_text_table(predictions: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", str(predictions), "--metrics", "words", "leak:ad"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("extractor"))
+    assert header.split() == ["extractor", "f1", "precision", "recall", "pages", "skipped", "missing", "failed"]
+    gold_row = next(line for line in lines if line.startswith("gold "))
+    assert gold_row.split()[1:4] == ["1.000", "[1.000,", "1.000]"]
+    half_row = next(line for line in lines if line.startswith("half "))
+    pages = len(list(FIXTURES.glob("*.json")))
+    assert half_row.split()[-2] == str(pages - pages // 2)  # missing pages shown
+    assert "signature: metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|" in out
+    assert "leak:ad (lower is better; 95 % bootstrap intervals)" in out
+
+
+def test_json_has_every_value_with_interval_and_signature(predictions: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", str(predictions), "--metrics", "words,snippets", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["bootstrap"] == {"resamples": 1000, "seed": 12345, "confidence": 0.95}
+    rows = {row["name"]: row for row in document["extractors"]}
+    assert rows["half"]["missing"] == rows["half"]["pages"] - rows["half"]["pages"] // 2
+    micro = rows["gold"]["metrics"]["words"]["values"]["micro_f1"]
+    assert micro["value"] == 1.0 and micro["low"] == 1.0 and micro["high"] == 1.0
+    assert "|agg:micro|" in micro["signature"]
+    assert set(rows["gold"]["metrics"]["snippets"]["values"]) == {"f1", "precision", "recall", "accuracy"}
+    assert "article" in rows["gold"]["slices"]["page_type"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--metrics", "word"], "unknown metric 'word'"),
+        (["--gold", "nowhere-to-be-found"], "nowhere-to-be-found: no such file or folder"),
+    ],
+)
+def test_errors(predictions: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str) -> None:
+    base = {"--gold": str(FIXTURES), "--predictions": str(predictions)}
+    for flag, value in zip(arguments[::2], arguments[1::2]):
+        base[flag] = value
+    argv = ["score", *[item for pair in base.items() for item in pair]]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
