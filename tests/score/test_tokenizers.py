@@ -43,3 +43,11 @@ def test_attributes(name: str, case: str, normalisation: str) -> None:
 def test_unknown_tokenizer_suggests_the_closest() -> None:
     with pytest.raises(MetricError, match="did you mean 'unicode'"):
         get_tokenizer("unicod")
+
+
+@pytest.mark.parametrize("text", ["hindi हिन्दी भाषा", "arabic مرحبا بالعالم", "snake_case x2 3.14", "emoji 👍🏽 ok", "straße ǅemal ﬃ"])
+def test_the_fast_path_equals_the_full_pattern_without_spaceless_scripts(text: str) -> None:
+    # The unicode tokenizer skips its slower pattern when a text holds no Han, Kana or Hangul character.
+    from cleanbench.score.tokenize import _UNICODE_TOKEN, _UNICODE_WORD
+
+    assert _UNICODE_WORD.findall(text) == _UNICODE_TOKEN.findall(text)

@@ -3,7 +3,7 @@
 `Metric` fixes the steps, sacrebleu style: `page_counts` checks that the page has what the metric
 `requires` (None when it does not: the page is skipped and counted), then the subclass's `count` hook
 returns the page's `Counts`. Counts add up field by field, so a set's counts are the sum of its pages'
-and every reported number is a function of summed counts (`Counts.scores`, which works on plain
+and every reported number is a function of summed counts (`Counts.scores_from`, which works on plain
 numbers and on numpy arrays of bootstrap resamples alike). Per-page counts round-trip through JSON.
 
 Per-page numbers that a set averages (macro precision, a page's leak share, ...) are stored as sums
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import repeat
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 
 CountsT = TypeVar("CountsT", bound="Counts")
 Number = Any  # a float, or a numpy array of floats (one per bootstrap resample)
-_WHITESPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,7 @@ class Metric(ABC):
     requires: ClassVar[tuple[str, ...]] = ()
     counts_type: ClassVar[type[Counts]]
     tokenizer: ClassVar[Tokenizer | None] = None
-    description: ClassVar[str] = ""
+    normalisation: ClassVar[str] = "none"  # of the text, for a metric without a tokenizer
 
     @property
     def values(self) -> tuple[Value, ...]:
@@ -269,9 +267,6 @@ class Metric(ABC):
     def count(self, text: str, page: GoldPage) -> Counts | None:
         """The counts of a page that has the required fields (None: nothing to measure on it)."""
 
-    def zero(self) -> Counts:
-        return self.counts_type(**{name: 0 for name in self.counts_type.field_names()})
-
     def counts_from_json(self, raw: Any, *, where: str) -> Counts:
         return self.counts_type.from_json(raw, where=where)
 
@@ -296,7 +291,7 @@ class Metric(ABC):
             metric=self.name,
             tokenizer=tokenizer.name if tokenizer else "none",
             case=tokenizer.case if tokenizer else "keep",
-            normalisation=tokenizer.normalisation if tokenizer else self._normalisation(),
+            normalisation=tokenizer.normalisation if tokenizer else self.normalisation,
             aggregation=reported.aggregation,
             resamples=bootstrap.resamples,
             seed=bootstrap.seed,
@@ -305,22 +300,20 @@ class Metric(ABC):
             extractor=extractor,
         )
 
-    def _normalisation(self) -> str:
-        return "none"
-
     def __repr__(self) -> str:
         return f"<metric {self.name}>"
 
 
 class WordsMetric(Metric):
+    """Multiset overlap of `unicode` word tokens: P, R, F1 per page (macro) and pooled (micro)."""
+
     name = "words"
     requires = ("gold_text",)
     counts_type = OverlapCounts
     tokenizer = TOKENIZERS["unicode"]
-    description = "multiset word overlap (unicode tokens): P, R, F1 per page (macro) and pooled (micro)"
 
     def count(self, text: str, page: GoldPage) -> OverlapCounts:
-        return _overlap(_tokens(self.tokenizer, text), _tokens(self.tokenizer, page.gold_text or ""))
+        return _overlap(self.tokenizer, text, page.gold_text or "")
 
 
 class WcxbMetric(Metric):
@@ -330,21 +323,22 @@ class WcxbMetric(Metric):
     requires = ()
     counts_type = OverlapCounts
     tokenizer = TOKENIZERS["wcxb"]
-    description = "WCXB's word F1: \\w+ lowercased, multiset overlap, mean per page"
 
     def count(self, text: str, page: GoldPage) -> OverlapCounts:
-        return _overlap(_tokens(self.tokenizer, text), _tokens(self.tokenizer, page.gold_text or ""))
+        return _overlap(self.tokenizer, text, page.gold_text or "")
 
 
-def _overlap(pred: tuple[str, ...], gold: tuple[str, ...]) -> OverlapCounts:
-    """Multiset overlap; both empty: 1, one of them empty: 0 (WCXB's and DESIGN.md's rule)."""
-    if not pred or not gold:
-        both = float(not pred and not gold)
-        return OverlapCounts.page(precision=both, recall=both, f1=both, overlap=0, predicted=len(pred), gold=len(gold))
-    overlap = sum((Counter(pred) & Counter(gold)).values())
-    precision, recall = overlap / len(pred), overlap / len(gold)
+def _overlap(tokenizer: Tokenizer, text: str, gold_text: str) -> OverlapCounts:
+    """Multiset word overlap; both empty: 1, one of them empty: 0 (WCXB's and DESIGN.md's rule)."""
+    gold = _gold_index(tokenizer, gold_text)
+    pred, total = _encoded(tokenizer, gold_text, text), len(gold.digits)
+    if not len(pred) or not total:
+        both = float(not len(pred) and not total)
+        return OverlapCounts.page(precision=both, recall=both, f1=both, overlap=0, predicted=len(pred), gold=total)
+    overlap = gold.overlap(pred, 1)
+    precision, recall = overlap / len(pred), overlap / total
     f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
-    return OverlapCounts.page(precision=precision, recall=recall, f1=f1, overlap=overlap, predicted=len(pred), gold=len(gold))
+    return OverlapCounts.page(precision=precision, recall=recall, f1=f1, overlap=overlap, predicted=len(pred), gold=total)
 
 
 class AebMetric(Metric):
@@ -354,18 +348,17 @@ class AebMetric(Metric):
     requires = ("gold_text",)
     counts_type = AebCounts
     tokenizer = TOKENIZERS["aeb"]
-    description = "Zyte AEB: 4-gram shingles, per-page normalised P/R, F1 of the means, exact-match accuracy"
     shingle_size: ClassVar[int] = 4
 
     def count(self, text: str, page: GoldPage) -> AebCounts:
         true_tokens = _tokens(self.tokenizer, page.gold_text or "")
         pred_tokens = _tokens(self.tokenizer, text)
-        true = _aeb_gold_shingles(self.tokenizer, page.gold_text or "", self.shingle_size)
-        pred_keys, pred_counts = true.count(pred_tokens)
+        true = _gold_index(self.tokenizer, page.gold_text or "")
+        pred = _encoded(self.tokenizer, page.gold_text or "", text)
         # Zyte sums min, excess and shortfall over the union of shingles: the same integers as these.
-        tp = float(true.overlap(pred_keys, pred_counts))
-        fp = float(pred_counts.sum()) - tp
-        fn = float(true.total) - tp
+        tp = float(true.overlap(pred, self.shingle_size, short=True))
+        fp = float(_gram_count(len(pred), self.shingle_size, short=True)) - tp
+        fn = float(_gram_count(len(true.digits), self.shingle_size, short=True)) - tp
         total = tp + fp + fn
         if total > 0:  # normalised so that each page weighs the same
             tp, fp, fn = tp / total, fp / total, fn / total
@@ -380,66 +373,29 @@ class AebMetric(Metric):
         )
 
 
-class _Shingles:
-    """A gold text's AEB shingles as sorted integer keys with counts, and the encoder of predicted texts.
-
-    AEB's shingles are every run of `size` tokens; a text of 1..size-1 tokens is one shorter shingle.
-    A shingle is encoded as the base-B number of its token ids + 1 (0 pads a shorter one), B = the gold
-    vocabulary size + 2; a predicted token outside the gold vocabulary gets the id B - 2, so shingles
-    holding one never meet a gold key. Keys are int64 while B**size fits, Python integers beyond.
-    """
-
-    def __init__(self, tokens: tuple[str, ...], size: int) -> None:
-        self.size = size
-        self.vocabulary: dict[str, int] = {}
-        for token in tokens:
-            self.vocabulary.setdefault(token, len(self.vocabulary))
-        self.base = len(self.vocabulary) + 2
-        self.dtype: Any = np.int64 if self.base**size < 2**63 else object
-        self.keys, self.counts = self.count(tokens)
-        self.total = int(self.counts.sum())
-
-    def count(self, tokens: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted distinct shingle keys of `tokens` and how often each occurs."""
-        digits = np.fromiter(map(self.vocabulary.get, tokens, repeat(len(self.vocabulary))), dtype=self.dtype, count=len(tokens)) + 1
-        if len(tokens) < self.size:
-            keys = np.asarray([sum(int(d) * self.base ** (self.size - 1 - i) for i, d in enumerate(digits))] if len(tokens) else [], dtype=self.dtype)
-        else:
-            keys = np.zeros(len(tokens) - self.size + 1, dtype=self.dtype)
-            for offset in range(self.size):
-                keys = keys * self.base + digits[offset : len(digits) - self.size + 1 + offset]
-        return np.unique(keys, return_counts=True)
-
-    def overlap(self, keys: np.ndarray, counts: np.ndarray) -> int:
-        """Size of the multiset intersection of these shingles with (keys, counts)."""
-        if not len(keys) or not len(self.keys):
-            return 0
-        where = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        shared = self.keys[where] == keys
-        return int(np.minimum(self.counts[where[shared]], counts[shared]).sum())
-
-
-@lru_cache(maxsize=64)
-def _aeb_gold_shingles(tokenizer: Tokenizer, text: str, size: int) -> _Shingles:
-    return _Shingles(_tokens(tokenizer, text), size)
-
-
 class SnippetsMetric(Metric):
     """trafilatura's with/without scorer: whitespace runs folded to one space, case-sensitive substring."""
 
     name = "snippets"
     requires = ("with", "without")
     counts_type = SnippetCounts
-    description = "trafilatura's snippet scorer: with found / without absent, summed over the set"
+    normalisation = "whitespace-fold"
 
     def count(self, text: str, page: GoldPage) -> SnippetCounts:
-        output = _WHITESPACE_RUN.sub(" ", text)
-        found = sum(_WHITESPACE_RUN.sub(" ", snippet) in output for snippet in page.with_snippets)
-        leaked = sum(_WHITESPACE_RUN.sub(" ", snippet) in output for snippet in page.without_snippets)
+        output = _fold_whitespace(text)
+        found = sum(_fold_whitespace(snippet) in output for snippet in page.with_snippets)
+        leaked = sum(_fold_whitespace(snippet) in output for snippet in page.without_snippets)
         return SnippetCounts(tp=found, fn=len(page.with_snippets) - found, fp=leaked, tn=len(page.without_snippets) - leaked)
 
-    def _normalisation(self) -> str:
-        return "whitespace-fold"
+
+def _fold_whitespace(text: str) -> str:
+    """`re.sub(r"\\s+", " ", text)`, faster: \\s and str.split() know the same white space."""
+    folded = " ".join(text.split())
+    if text[:1].isspace():
+        folded = " " + folded
+    if text[-1:].isspace() and folded.strip():
+        folded += " "
+    return folded
 
 
 class RougeLsumMetric(Metric):
@@ -449,11 +405,10 @@ class RougeLsumMetric(Metric):
     requires = ("gold_text",)
     counts_type = OverlapCounts
     tokenizer = TOKENIZERS["whitespace"]
-    description = "ROUGE-LSum P/R/F1 (rouge-score's rougeLsum, lines as sentences, whitespace tokens)"
 
     def count(self, text: str, page: GoldPage) -> OverlapCounts:
-        gold = [list(_tokens(self.tokenizer, line)) for line in (page.gold_text or "").split("\n") if line]
-        pred = [list(_tokens(self.tokenizer, line)) for line in text.split("\n") if line]
+        gold = [self.tokenizer(line) for line in (page.gold_text or "").split("\n") if line]
+        pred = [self.tokenizer(line) for line in text.split("\n") if line]
         gold_total, pred_total = sum(map(len, gold)), sum(map(len, pred))
         hits = summary_lcs_hits(gold, pred) if gold_total and pred_total else 0
         # rouge-score's own arithmetic, so that page scores are the same floats (0 when either side is empty).
@@ -477,7 +432,6 @@ class LeakMetric(Metric):
             raise MetricError(f"leak:{label}: unknown noise label {label!r} (labels: {', '.join(NOISE_LABELS)})")
         self.label = label
         self.name = f"leak:{label}"
-        self.description = f"share of the {label!r} noise 3-grams (less gold 3-grams) found in the prediction"
 
     def applies(self, page: GoldPage) -> bool:
         return any(span.label == self.label for span in page.noise)
@@ -486,11 +440,11 @@ class LeakMetric(Metric):
         noise: set[tuple[str, ...]] = set()
         for span in page.noise:
             if span.label == self.label:
-                noise.update(_ngram_counts(self.tokenizer, span.text, self.ngram))
-        noise.difference_update(_ngram_counts(self.tokenizer, page.gold_text or "", self.ngram))
+                noise.update(_ngram_set(self.tokenizer, span.text, self.ngram))
+        noise.difference_update(_ngram_set(self.tokenizer, page.gold_text or "", self.ngram))
         if not noise:
             return None  # every span of the label is gold text: nothing on this page can leak
-        leaked = len(noise & _ngram_counts(self.tokenizer, text, self.ngram).keys())
+        leaked = len(noise & _ngram_set(self.tokenizer, text, self.ngram))
         return ShareCounts(pages=1, share_sum=leaked / len(noise), part=leaked, whole=len(noise))
 
 
@@ -502,27 +456,101 @@ class DuplicationMetric(Metric):
     requires = ("gold_text",)
     counts_type = ShareCounts
     tokenizer = TOKENIZERS["unicode"]
-    description = "share of predicted 5-grams repeating gold content beyond its count in the gold"
     ngram: ClassVar[int] = 5
 
     def count(self, text: str, page: GoldPage) -> ShareCounts:
-        pred = _ngram_counts(self.tokenizer, text, self.ngram)
-        gold = _ngram_counts(self.tokenizer, page.gold_text or "", self.ngram)
-        total = sum(pred.values())
-        excess = sum(max(0, count - gold[gram]) for gram, count in pred.items() if gram in gold)
+        gold = _gold_index(self.tokenizer, page.gold_text or "")
+        pred = _encoded(self.tokenizer, page.gold_text or "", text)
+        total = _gram_count(len(pred), self.ngram)
+        excess = gold.excess(pred, self.ngram)
         return ShareCounts(pages=1, share_sum=excess / total if total else 0.0, part=excess, whole=total)
 
 
 @lru_cache(maxsize=64)
-def _tokens(tokenizer: Tokenizer, text: str) -> tuple[str, ...]:
-    """Memoised tokens: a page's gold text is read by several metrics and several extractors in a row."""
-    return tuple(tokenizer(text))
+def _tokens(tokenizer: Tokenizer, text: str) -> Sequence[str]:
+    """Memoised tokens (shared: never modified): a page's gold text is read by several metrics and extractors."""
+    return tokenizer(text)
 
 
 @lru_cache(maxsize=64)
-def _ngram_counts(tokenizer: Tokenizer, text: str, n: int) -> Counter[tuple[str, ...]]:
+def _ngram_set(tokenizer: Tokenizer, text: str, n: int) -> frozenset[tuple[str, ...]]:
     tokens = _tokens(tokenizer, text)
-    return Counter(zip(*(tokens[i:] for i in range(n))))
+    return frozenset(zip(*(tokens[i:] for i in range(n))))
+
+
+class _GoldIndex:
+    """A gold text's tokens as integer digits, its word n-grams as sorted integer keys, and the same for other texts.
+
+    A token's digit is its id in the gold vocabulary + 1; a token outside the gold vocabulary gets the
+    digit B - 1, B = the gold vocabulary size + 2, so an n-gram holding one never meets a gold n-gram.
+    An n-gram's key is the base-B number of its digits; with `short` (AEB's rule) a text of 1..n-1
+    tokens is one shorter n-gram, padded with 0 digits. Keys are int64 while B**n fits, Python
+    integers beyond (slower, same numbers).
+    """
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        self.vocabulary = {token: index for index, token in enumerate(dict.fromkeys(tokens))}
+        self.base = len(self.vocabulary) + 2
+        self.digits = self.encode(tokens)
+        self._grams: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
+        self._words: np.ndarray | None = None
+
+    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+        return np.fromiter(map(self.vocabulary.get, tokens, repeat(self.base - 2)), dtype=np.int64, count=len(tokens)) + 1
+
+    def grams(self, digits: np.ndarray, n: int, *, short: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted distinct n-gram keys of a text's digits and how often each occurs."""
+        if self.base**n >= 2**63:
+            digits = digits.astype(object)
+        if len(digits) < n:
+            padded = [sum(int(d) * self.base ** (n - 1 - i) for i, d in enumerate(digits))] if short and len(digits) else []
+            return np.unique(np.asarray(padded, dtype=digits.dtype), return_counts=True)
+        keys = digits[: len(digits) - n + 1]
+        for offset in range(1, n):
+            keys = keys * self.base + digits[offset : len(digits) - n + 1 + offset]
+        return np.unique(keys, return_counts=True)
+
+    def _shared(self, digits: np.ndarray, n: int, short: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The gold's counts and the text's counts of the n-grams both hold."""
+        if (n, short) not in self._grams:
+            self._grams[n, short] = self.grams(self.digits, n, short=short)
+        gold_keys, gold_counts = self._grams[n, short]
+        keys, counts = self.grams(digits, n, short=short)
+        if not len(keys) or not len(gold_keys):
+            return gold_counts[:0], counts[:0]
+        where = np.minimum(np.searchsorted(gold_keys, keys), len(gold_keys) - 1)
+        shared = gold_keys[where] == keys
+        return gold_counts[where[shared]], counts[shared]
+
+    def overlap(self, digits: np.ndarray, n: int, *, short: bool = False) -> int:
+        """Size of the multiset intersection of the gold's n-grams with those of a text."""
+        if n == 1:  # single words: counting by digit needs no sort
+            if self._words is None:
+                self._words = np.bincount(self.digits, minlength=self.base)
+            return int(np.minimum(self._words, np.bincount(digits, minlength=self.base)).sum())
+        gold, other = self._shared(digits, n, short)
+        return int(np.minimum(gold, other).sum())
+
+    def excess(self, digits: np.ndarray, n: int) -> int:
+        """Occurrences of gold n-grams in a text beyond their count in the gold."""
+        gold, other = self._shared(digits, n, False)
+        return int(np.maximum(other - gold, 0).sum())
+
+
+def _gram_count(tokens: int, n: int, *, short: bool = False) -> int:
+    """How many n-grams a text of `tokens` tokens has (with `short`, 1..n-1 tokens make one)."""
+    return max(tokens - n + 1, 0) or int(short and tokens > 0)
+
+
+@lru_cache(maxsize=64)
+def _gold_index(tokenizer: Tokenizer, gold_text: str) -> _GoldIndex:
+    return _GoldIndex(_tokens(tokenizer, gold_text))
+
+
+@lru_cache(maxsize=64)
+def _encoded(tokenizer: Tokenizer, gold_text: str, text: str) -> np.ndarray:
+    """A text's digits in a gold text's vocabulary (words and duplication read the same ones)."""
+    return _gold_index(tokenizer, gold_text).encode(_tokens(tokenizer, text))
 
 
 # --- registry -------------------------------------------------------------------------------------
