@@ -414,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_extractors)
 
     from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, DEFAULT_RESAMPLES, DEFAULT_SEED
-    from cleanbench.score.scoring import DEFAULT_METRICS
+    from cleanbench.score.metrics import DEFAULT_METRICS
 
     score = commands.add_parser("score", help="score predictions made elsewhere (cleanbench JSONL or AEB JSON) against a gold set")
     score.add_argument("--gold", required=True, metavar="SPEC", help=spec_help)

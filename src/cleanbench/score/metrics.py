@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import repeat
+from itertools import count, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
@@ -407,8 +407,7 @@ class RougeLsumMetric(Metric):
     tokenizer = TOKENIZERS["whitespace"]
 
     def count(self, text: str, page: GoldPage) -> OverlapCounts:
-        gold = [self.tokenizer(line) for line in (page.gold_text or "").split("\n") if line]
-        pred = [self.tokenizer(line) for line in text.split("\n") if line]
+        gold, pred = self.tokenizer.lines(page.gold_text or ""), self.tokenizer.lines(text)
         gold_total, pred_total = sum(map(len, gold)), sum(map(len, pred))
         hits = summary_lcs_hits(gold, pred) if gold_total and pred_total else 0
         # rouge-score's own arithmetic, so that page scores are the same floats (0 when either side is empty).
@@ -489,7 +488,7 @@ class _GoldIndex:
     """
 
     def __init__(self, tokens: Sequence[str]) -> None:
-        self.vocabulary = {token: index for index, token in enumerate(dict.fromkeys(tokens))}
+        self.vocabulary = dict(zip(dict.fromkeys(tokens), count()))
         self.base = len(self.vocabulary) + 2
         self.digits = self.encode(tokens)
         self._grams: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
@@ -559,6 +558,7 @@ _METRICS: dict[str, type[Metric]] = {
     cls.name: cls for cls in (WordsMetric, AebMetric, WcxbMetric, SnippetsMetric, RougeLsumMetric, DuplicationMetric)
 }
 METRIC_NAMES: tuple[str, ...] = (*_METRICS, *(f"leak:{label}" for label in NOISE_LABELS))
+DEFAULT_METRICS: tuple[str, ...] = ("words", "snippets")  # `cleanbench score` without --metrics
 LEAK_ALL = "leak:*"
 
 

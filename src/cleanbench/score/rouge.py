@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import partial
-from itertools import chain
+from itertools import chain, count
 from operator import is_not
 
 from rapidfuzz import process
@@ -37,7 +37,7 @@ def summary_lcs_hits(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]
     """rouge-score's summary-level LCS hits of tokenized gold lines against tokenized predicted lines."""
     pred_lines = [line for line in pred if line]
     pred_counts = Counter(chain.from_iterable(pred_lines))
-    vocabulary = {token: index for index, token in enumerate(pred_counts)}
+    vocabulary = dict(zip(pred_counts, count()))
     # The union of each gold line, as token ids. A gold line that a predicted line holds whole (equal,
     # or as a subsequence once its tokens absent from the prediction are dropped: rapidfuzz's LCS length
     # says) is its own union, whatever the LCS choice; the others need rouge-score's backtracking.

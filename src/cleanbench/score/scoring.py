@@ -24,10 +24,9 @@ from cleanbench.gold.schema import GoldPage
 from cleanbench.prediction import STATUSES, Prediction
 from cleanbench.results import Comparison, MetricScores
 from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, Bootstrap, estimate, paired_difference
-from cleanbench.score.metrics import Counts, Metric, get_metric, resolve_metrics
+from cleanbench.score.metrics import DEFAULT_METRICS, Counts, Metric, get_metric, resolve_metrics
 from cleanbench.score.signature import Signature
 
-DEFAULT_METRICS: tuple[str, ...] = ("words", "snippets")
 MISSING = "missing"  # the status of a gold page that has no prediction
 SLICE_KINDS: tuple[str, ...] = ("page_type", "lang", "noise")
 

@@ -39,6 +39,10 @@ class Tokenizer(ABC):
     @abstractmethod
     def __call__(self, text: str) -> list[str]: ...
 
+    def lines(self, text: str) -> list[list[str]]:
+        """The tokens of each non-empty line ("\\n"-separated), as ROUGE-LSum reads sentences."""
+        return [self(line) for line in text.split("\n") if line]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -83,6 +87,9 @@ class WhitespaceTokenizer(Tokenizer):
 
     def __call__(self, text: str) -> list[str]:
         return text.split()
+
+    def lines(self, text: str) -> list[list[str]]:
+        return list(map(str.split, filter(None, text.split("\n"))))
 
 
 TOKENIZERS: dict[str, Tokenizer] = {t.name: t for t in (UnicodeTokenizer(), AebTokenizer(), WcxbTokenizer(), WhitespaceTokenizer())}
