@@ -94,3 +94,14 @@ def test_paired_difference_names_an_unknown_value(sample: dict[str, Counts]) -> 
 def test_bootstrap_rejects_bad_settings(field: str, value: float) -> None:
     with pytest.raises(MetricError, match=field):
         Bootstrap(**{field: value})  # type: ignore[arg-type]
+
+
+def test_blocks_of_resamples_give_the_same_numbers(sample: dict[str, Counts], monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleanbench.score.aggregate as aggregate
+
+    metric = get_metric("duplication")
+    whole = resampled_values(sample, metric, bootstrap=Bootstrap(seed=8))["value"]
+    monkeypatch.setattr(aggregate, "_BLOCK_CELLS", 7 * len(sample))  # 7 resamples a block, uncached
+    blocked = resampled_values(sample, metric, bootstrap=Bootstrap(seed=8))["value"]
+    assert blocked.tobytes() == whole.tobytes()
+    assert np.array_equal(Bootstrap(seed=8).weights(len(sample)).sum(axis=1), np.full(1000, len(sample)))

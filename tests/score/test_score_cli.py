@@ -67,3 +67,15 @@ def test_errors(predictions: Path, capsys: pytest.CaptureFixture[str], arguments
     argv = ["score", *[item for pair in base.items() for item in pair]]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_aeb_layout_rows_are_named_by_the_file_stem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pages = list(load_gold(str(FIXTURES)))
+    output = {page.id: {"articleBody": page.gold_text or ""} for page in pages[:-1]}  # the last page missing
+    path = tmp_path / "my-extractor.json"
+    path.write_text(json.dumps({"version": "1.2.3", "output": output}), encoding="utf-8")
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", str(path), "--metrics", "aeb", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["extractors"]
+    assert (row["name"], row["signature"], row["missing"]) == ("my-extractor", "my-extractor@1.2.3", 1)
+    assert row["metrics"]["aeb"]["values"]["accuracy"]["value"] == pytest.approx((len(pages) - 1) / len(pages))
+    assert row["metrics"]["aeb"]["values"]["f1"]["signature"].endswith("|ext:my-extractor@1.2.3")

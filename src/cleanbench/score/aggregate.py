@@ -5,14 +5,14 @@ sums of per-page numbers over the page count, micro means pooled counts). The po
 pages exactly (`math.fsum`), so it does not depend on page order. The bootstrap draws one
 (resamples x pages) index matrix from `numpy.random.default_rng(seed)`, turns it into a matrix of
 page multiplicities and takes every resample's sums with one matrix product (numpy's einsum, so sums are
-byte-identical whatever BLAS threading the machine has); pages are put in page-id
-order first, so the intervals do not depend on the order they came in either.
+byte-identical whatever BLAS threading the machine has; on a large set, a block of resamples at a
+time). Pages are put in page-id order first, so the intervals do not depend on the order they came in.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -50,16 +50,36 @@ class Bootstrap:
 
     def weights(self, pages: int) -> np.ndarray:
         """How often each page is drawn in each resample: a (resamples x pages) float matrix."""
-        return _weights(self.resamples, self.seed, pages)
+        return np.vstack(list(self.weight_blocks(pages)))
+
+    def weight_blocks(self, pages: int) -> Iterator[np.ndarray]:
+        """`weights` a block of resamples at a time (same draws), so memory stays bounded on large sets."""
+        if self.resamples * pages <= _BLOCK_CELLS:
+            yield from _cached_blocks(self.resamples, self.seed, pages)
+        else:
+            yield from _blocks(self.resamples, self.seed, pages)
 
 
-@lru_cache(maxsize=16)
-def _weights(resamples: int, seed: int, pages: int) -> np.ndarray:
-    drawn = Bootstrap(resamples=resamples, seed=seed).indices(pages)
-    flat = (drawn + np.arange(resamples)[:, None] * pages).ravel()
-    weights = np.bincount(flat, minlength=resamples * pages).reshape(resamples, pages).astype(float)
-    weights.flags.writeable = False
-    return weights
+_BLOCK_CELLS = 2_000_000  # resamples x pages per block: 16 MB of float64 weights
+
+
+def _blocks(resamples: int, seed: int, pages: int) -> Iterator[np.ndarray]:
+    """Consecutive draws from one generator: the same numbers as one (resamples x pages) draw."""
+    generator = np.random.default_rng(seed)
+    rows = max(1, _BLOCK_CELLS // pages)
+    for start in range(0, resamples, rows):
+        take = min(rows, resamples - start)
+        drawn = generator.integers(0, pages, size=(take, pages))
+        flat = (drawn + np.arange(take)[:, None] * pages).ravel()
+        yield np.bincount(flat, minlength=take * pages).reshape(take, pages).astype(float)
+
+
+@lru_cache(maxsize=6)
+def _cached_blocks(resamples: int, seed: int, pages: int) -> tuple[np.ndarray, ...]:
+    blocks = tuple(_blocks(resamples, seed, pages))
+    for block in blocks:
+        block.flags.writeable = False
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -94,7 +114,7 @@ def resampled_values(counts: Mapping[str, Counts], metric: Metric, *, bootstrap:
     """Each value of the metric in every bootstrap resample (arrays of length `resamples`, NaN where undefined)."""
     matrix = counts_matrix(counts, metric)
     # einsum, not BLAS: the same sums in the same order whatever the machine's thread count
-    sums = np.einsum("rp,pf->rf", bootstrap.weights(matrix.shape[0]), matrix)
+    sums = np.vstack([np.einsum("rp,pf->rf", block, matrix) for block in bootstrap.weight_blocks(matrix.shape[0])])
     names = metric.counts_type.field_names()
     scores = metric.counts_type.scores_from({name: sums[:, column] for column, name in enumerate(names)})
     return {key: np.asarray(value, dtype=float) for key, value in scores.items()}
