@@ -51,3 +51,43 @@ def test_the_fast_path_equals_the_full_pattern_without_spaceless_scripts(text: s
     from cleanbench.score.tokenize import _UNICODE_TOKEN, _UNICODE_WORD
 
     assert _UNICODE_WORD.findall(text) == _UNICODE_TOKEN.findall(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Plain ASCII, with_underscores and 42 numbers.", "Café déjà vu — naïve “quotes”", "STRASSE Straße", "İstanbul İzmir", "ΟΔΟΣ'Α ΣΟΦΙΑ", "東京 Tokyo", ""],
+)
+@pytest.mark.parametrize("name", ["unicode", "wcxb"])
+def test_tokens_taken_from_the_aeb_runs_are_the_tokenizers_own(name: str, text: str) -> None:
+    from cleanbench.score.tokenize import lowercased
+
+    tokenizer = TOKENIZERS[name]
+    if tokenizer.lowercases_words(text):
+        assert lowercased(TOKENIZERS["aeb"](text)) == tokenizer(text)
+
+
+def test_lowercasing_keeps_every_character_a_word_character_or_not() -> None:
+    # What wcxb's lowercases_words rests on: apart from U+0130, lowercasing maps one character to one,
+    # and never turns a \w character into a non-\w one or back (checked on every code point).
+    import re
+    import sys
+
+    word = re.compile(r"\w")
+    longer, switched = [], []
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        lower = character.lower()
+        if len(lower) != 1:
+            longer.append(code)
+        elif bool(word.match(character)) != bool(word.match(lower)):
+            switched.append(code)
+    assert (longer, switched) == ([0x130], [])
+
+
+@pytest.mark.parametrize("text", ["İstanbul", "ΟΔΟΣ'Α"])
+def test_texts_whose_lowercase_moves_or_depends_on_context_are_tokenized_themselves(text: str) -> None:
+    from cleanbench.score.tokenize import lowercased
+
+    wcxb = TOKENIZERS["wcxb"]
+    assert not wcxb.lowercases_words(text)
+    assert lowercased(TOKENIZERS["aeb"](text)) != wcxb(text)

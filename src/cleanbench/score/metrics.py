@@ -29,7 +29,7 @@ from cleanbench.errors import MetricError
 from cleanbench.gold.schema import NOISE_LABELS, GoldPage
 from cleanbench.score.rouge import summary_lcs_hits
 from cleanbench.score.signature import Signature
-from cleanbench.score.tokenize import TOKENIZERS, Tokenizer
+from cleanbench.score.tokenize import TOKENIZERS, Tokenizer, lowercased
 
 if TYPE_CHECKING:
     from cleanbench.score.aggregate import Bootstrap
@@ -467,7 +467,13 @@ class DuplicationMetric(Metric):
 
 @lru_cache(maxsize=64)
 def _tokens(tokenizer: Tokenizer, text: str) -> Sequence[str]:
-    """Memoised tokens (shared: never modified): a page's gold text is read by several metrics and extractors."""
+    """Memoised tokens (shared: never modified): a page's gold text is read by several metrics and extractors.
+
+    A lowercasing tokenizer whose tokens of `text` are the `aeb` tokens lowercased takes them from there.
+    """
+    words = TOKENIZERS["aeb"]
+    if tokenizer is not words and tokenizer.lowercases_words(text):
+        return lowercased(list(_tokens(words, text)))
     return tokenizer(text)
 
 

@@ -39,6 +39,13 @@ class Tokenizer(ABC):
     @abstractmethod
     def __call__(self, text: str) -> list[str]: ...
 
+    def lowercases_words(self, text: str) -> bool:
+        """Whether this tokenizer's tokens of `text` are its `\\w+` runs (the `aeb` tokens) lowercased.
+
+        A caller that holds those runs can then skip tokenizing: see `lowercased`.
+        """
+        return False
+
     def lines(self, text: str) -> list[list[str]]:
         """The tokens of each non-empty line ("\\n"-separated), as ROUGE-LSum reads sentences."""
         return [self(line) for line in text.split("\n") if line]
@@ -52,6 +59,10 @@ class UnicodeTokenizer(Tokenizer):
     case = "fold"
     normalisation = "NFKC"
     description = "NFKC, casefold, \\w+ runs; each Han, Hiragana, Katakana and Hangul character its own token"
+
+    def lowercases_words(self, text: str) -> bool:
+        # ASCII: NFKC changes nothing, casefold is lower, and both \w agree on [A-Za-z0-9_].
+        return text.isascii()
 
     def __call__(self, text: str) -> list[str]:
         folded = unicodedata.normalize("NFKC", text).casefold()
@@ -75,6 +86,12 @@ class WcxbTokenizer(Tokenizer):
     normalisation = "none"
     description = "\\w+ runs of the lowercased text (WCXB's scorer)"
 
+    def lowercases_words(self, text: str) -> bool:
+        # Lowercasing maps one character to one and keeps whether it is \w (tests check every code
+        # point), so the runs stay where they were; but İ becomes two characters, and Σ lowercases by
+        # its context (final ς or σ), which a run alone does not show.
+        return "\u0130" not in text and "\u03a3" not in text
+
     def __call__(self, text: str) -> list[str]:
         return _WORD.findall(text.lower())
 
@@ -90,6 +107,11 @@ class WhitespaceTokenizer(Tokenizer):
 
     def lines(self, text: str) -> list[list[str]]:
         return list(map(str.split, filter(None, text.split("\n"))))
+
+
+def lowercased(words: list[str]) -> list[str]:
+    """`[word.lower() for word in words]`, faster (words hold no space)."""
+    return " ".join(words).lower().split(" ") if words else []
 
 
 TOKENIZERS: dict[str, Tokenizer] = {t.name: t for t in (UnicodeTokenizer(), AebTokenizer(), WcxbTokenizer(), WhitespaceTokenizer())}
