@@ -233,23 +233,11 @@ def summarize(
     summaries = []
     for name, own in rows.items():
         statuses = Counter(record.status for record in own)
-        signatures_of = {
+        every_page = [record.page_id for record in own]
+        by_metric = [(metric, _counts(own, metric.name)) for metric in chosen]
+        signed = {
             metric.name: str(metric.signature(bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name))) for metric in chosen
         }
-        by_metric = {metric.name: _counts(own, metric.name) for metric in chosen}
-
-        def scores(metric: Metric, page_ids: Sequence[str], floor: int, by_metric: dict[str, dict[str, Counts]] = by_metric) -> MetricScores:
-            counts = {page: by_metric[metric.name][page] for page in page_ids if page in by_metric[metric.name]}
-            return MetricScores(
-                metric=metric.name,
-                higher_is_better=metric.higher_is_better,
-                signature=signatures_of[metric.name],
-                values=estimate(counts, metric, bootstrap=bootstrap, min_pages=floor),
-                pages=len(counts),
-                skipped=len(page_ids) - len(counts),
-            )
-
-        every_page = [record.page_id for record in own]
         summaries.append(
             ExtractorScores(
                 name=name,
@@ -257,14 +245,44 @@ def summarize(
                 pages=len(own),
                 missing=statuses[MISSING],
                 failures={status: statuses[status] for status in STATUSES if status != "ok" and statuses[status]},
-                metrics={metric.name: scores(metric, every_page, 1) for metric in chosen},
+                metrics={
+                    metric.name: _scores(metric, counts, every_page, signature=signed[metric.name], bootstrap=bootstrap, min_pages=1)
+                    for metric, counts in by_metric
+                },
                 slices={
-                    kind: {value: {metric.name: scores(metric, ids, min_pages) for metric in chosen} for value, ids in values.items()}
+                    kind: {
+                        value: {
+                            metric.name: _scores(metric, counts, ids, signature=signed[metric.name], bootstrap=bootstrap, min_pages=min_pages)
+                            for metric, counts in by_metric
+                        }
+                        for value, ids in values.items()
+                    }
                     for kind, values in groups.items()
                 },
             )
         )
     return tuple(summaries)
+
+
+def _scores(
+    metric: Metric,
+    counts: Mapping[str, Counts],
+    page_ids: Sequence[str],
+    *,
+    signature: str,
+    bootstrap: Bootstrap,
+    min_pages: int,
+) -> MetricScores:
+    """One metric over some pages: its values (none under `min_pages` scored pages), pages scored and skipped."""
+    scored = {page: counts[page] for page in page_ids if page in counts}
+    return MetricScores(
+        metric=metric.name,
+        higher_is_better=metric.higher_is_better,
+        signature=signature,
+        values=estimate(scored, metric, bootstrap=bootstrap, min_pages=min_pages),
+        pages=len(scored),
+        skipped=len(page_ids) - len(scored),
+    )
 
 
 def _metrics(metrics: Sequence[str | Metric]) -> list[Metric]:
