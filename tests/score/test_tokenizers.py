@@ -91,3 +91,15 @@ def test_texts_whose_lowercase_moves_or_depends_on_context_are_tokenized_themsel
     wcxb = TOKENIZERS["wcxb"]
     assert not wcxb.lowercases_words(text)
     assert lowercased(TOKENIZERS["aeb"](text)) != wcxb(text)
+
+
+def test_no_spaceless_script_character_below_u1100_or_in_general_punctuation() -> None:
+    # What the unicode tokenizer's quick check (_maybe_spaceless) rests on, over every code point.
+    import sys
+
+    from cleanbench.score.tokenize import _SPACELESS_CHARACTER, _maybe_spaceless
+
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    found = _SPACELESS_CHARACTER.findall(every)
+    assert len(found) > 90_000  # Han alone has more
+    assert all(map(_maybe_spaceless, found))

@@ -28,6 +28,12 @@ _AEB_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.D
 _WORD = re.compile(r"\w+")
 
 
+def _maybe_spaceless(character: str) -> bool:
+    """False for characters that cannot be Han, Kana or Hangul: all of those lie at U+1100 or above,
+    outside General Punctuation (U+2000-U+206F: the quotes and dashes of Latin-script text)."""
+    return character >= "\u1100" and not "\u2000" <= character <= "\u206f"
+
+
 class Tokenizer(ABC):
     """A named text-to-tokens function."""
 
@@ -66,7 +72,7 @@ class UnicodeTokenizer(Tokenizer):
 
     def __call__(self, text: str) -> list[str]:
         folded = unicodedata.normalize("NFKC", text).casefold()
-        plain = folded.isascii() or not _SPACELESS_CHARACTER.search(folded)
+        plain = folded.isascii() or not any(map(_maybe_spaceless, set(folded))) or not _SPACELESS_CHARACTER.search(folded)
         return (_UNICODE_WORD if plain else _UNICODE_TOKEN).findall(folded)
 
 
