@@ -27,3 +27,4 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLEANBENCH_CACHE_DIR", str(path))
         yield path
+pytest_plugins = ["pytester"]

@@ -249,6 +249,127 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_FAILED if predictions.not_installed else EXIT_OK
 
 
+# --- run, report, compare ------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from cleanbench.benchmark import benchmark
+    from cleanbench.extractors.registry import names
+    from cleanbench.gold.load import load_gold
+    from cleanbench.report.table import render_leaderboard
+    from cleanbench.results import RESULT_FILE
+    from cleanbench.run.cache import PredictionCache
+    from cleanbench.score.aggregate import Bootstrap
+
+    gold = load_gold(args.gold)
+    extractors = args.extractors or names()
+    metrics = [name for given in args.metrics or () for name in given.split(",") if name]
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("runs") / f"{gold.name}-{stamp}"
+    cache = None if args.no_cache else PredictionCache()
+    try:
+        result = benchmark(
+            gold,
+            extractors,
+            metrics=metrics or None,
+            out=out,
+            workers=args.workers,
+            timeout=args.timeout,
+            cache=cache,
+            bootstrap=Bootstrap(resamples=args.resamples, seed=args.seed),
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    print(render_leaderboard(result, fmt=args.format, by=args.by))
+    print(f"cleanbench: wrote {out / RESULT_FILE} and its per-page records", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from cleanbench.report.table import render_leaderboard
+    from cleanbench.results import load_result
+
+    result = load_result(args.result)
+    print(render_leaderboard(result, fmt=args.format, by=args.by))
+    run_dir = Path(args.result) if Path(args.result).is_dir() else Path(args.result).parent
+    if args.html:
+        from cleanbench.errors import ResultError
+        from cleanbench.gold.load import load_gold
+        from cleanbench.report.html import write_html_report
+
+        gold = load_gold(result.gold.spec)
+        if gold.digest() != result.gold.digest:
+            raise ResultError(f"{args.result}: gold set {result.gold.spec!r} changed since this run (digest differs): cannot show its pages")
+        index = write_html_report(result, run_dir=run_dir, out_dir=Path(args.html), gold=gold)
+        print(f"cleanbench: wrote {index}", file=sys.stderr)
+    if args.plots:
+        from cleanbench.report.plot import write_plots
+
+        for path in write_plots(result, out_dir=Path(args.plots)):
+            print(f"cleanbench: wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from cleanbench.compare import compare_runs
+
+    comparison = compare_runs(args.before, args.after, top=args.top)
+    if args.format == "json":
+        _emit_json(
+            {
+                "before": str(args.before),
+                "after": str(args.after),
+                "signature_changes": [{"extractor": e, "before": a, "after": b} for e, a, b in comparison.signature_changes],
+                "only_before": list(comparison.only_before),
+                "only_after": list(comparison.only_after),
+                "changes": [
+                    {
+                        "extractor": c.extractor,
+                        "key": c.key,
+                        "before": c.before,
+                        "after": c.after,
+                        "difference": _estimate_json(c.difference),
+                        "significant": c.significant,
+                        "pages_changed": c.pages_changed,
+                        "top_pages": [{"page_id": m.page_id, "before": m.before, "after": m.after} for m in c.top_pages],
+                    }
+                    for c in comparison.changes
+                ],
+            }
+        )
+        return EXIT_OK
+    for extractor, before, after in comparison.signature_changes:
+        print(f"{extractor}: options or version changed: {before} -> {after}")
+    rows = []
+    for change in comparison.changes:
+        moved = ", ".join(f"{m.page_id} {m.change:+.3f}" for m in change.top_pages)
+        rows.append(
+            (
+                change.extractor,
+                change.key,
+                _fixed(change.before),
+                _fixed(change.after),
+                _interval_text(change.difference),
+                "yes" if change.significant else "",
+                change.pages_changed,
+                moved,
+            )
+        )
+    headers = ("extractor", "metric", "before", "after", "change [95% CI]", "significant", "pages changed", "pages that moved most")
+    print(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True))
+    for name in comparison.only_before:
+        print(f"{name}: only in {args.before}")
+    for name in comparison.only_after:
+        print(f"{name}: only in {args.after}")
+    return EXIT_OK
+
+
+def _fixed(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
 
 # --- score ----------------------------------------------------------------------------------------
 
@@ -397,6 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--allow-regression", action="store_true", help="with --update: lower floors and raise ceilings too")
     gate.add_argument("--key", action="append", metavar="KEY", help="with --update: pin only KEY (words.f1, leak:ad.value, failures); repeatable")
     gate.set_defaults(handler=_check)
+
     from cleanbench.run.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
     extract = commands.add_parser("extract", help="run extractors over a gold set, writing DIR/predictions.jsonl")
@@ -409,9 +531,6 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--memory-mb", type=_memory_mb, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
     extract.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
     extract.set_defaults(handler=_extract)
-    listing = commands.add_parser("extractors", help="every extractor: package, version, installed or why not, licence")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.set_defaults(handler=_extractors)
 
     from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, DEFAULT_RESAMPLES, DEFAULT_SEED
     from cleanbench.score.metrics import DEFAULT_METRICS
@@ -427,6 +546,43 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--resamples", type=_positive(int), default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
     score.add_argument("--min-pages", type=_positive(int), default=DEFAULT_MIN_PAGES, help=f"fewest pages a slice needs for an estimate (default {DEFAULT_MIN_PAGES})")
     score.set_defaults(handler=_score)
+
+    from cleanbench.report.table import FORMATS as TABLE_FORMATS
+    from cleanbench.report.table import SLICE_KINDS as TABLE_SLICES
+
+    bench = commands.add_parser("run", help="run extractors on a gold set, score them, print the leaderboard, save the result")
+    bench.add_argument("--gold", default="fixtures", metavar="SPEC", help=spec_help)
+    bench.add_argument("-e", "--extractor", dest="extractors", action="append", metavar="NAME",
+                       help="built-in name, plugin name, module:attr or cmd:PROGRAM ARGS; repeatable (default: every extractor and the baselines)")
+    bench.add_argument("--metrics", nargs="+", metavar="NAME", help="default: words, snippets, duplication and leak:<label>, where the set has what they need")
+    bench.add_argument("--out", metavar="DIR", help="where result.json, pages.jsonl and predictions.jsonl go (default runs/<gold>-<timestamp>/)")
+    bench.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
+    bench.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g})")
+    bench.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
+    bench.add_argument("--format", choices=TABLE_FORMATS, default="github", help="leaderboard format (default github)")
+    bench.add_argument("--by", choices=TABLE_SLICES, help="one table per page type, language or noise label")
+    bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    bench.add_argument("--resamples", type=_positive(int), default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
+    bench.set_defaults(handler=_run)
+
+    report = commands.add_parser("report", help="re-render a saved result: tables, an HTML page browser, plots")
+    report.add_argument("result", help="a run folder or its result.json")
+    report.add_argument("--format", choices=TABLE_FORMATS, default="github")
+    report.add_argument("--by", choices=TABLE_SLICES, help="one table per page type, language or noise label")
+    report.add_argument("--html", metavar="DIR", help="write a static report: leaderboard and every page's prediction beside the gold")
+    report.add_argument("--plots", metavar="DIR", help="write PNG plots (needs matplotlib: cleanbench[plots])")
+    report.set_defaults(handler=_report)
+
+    versus = commands.add_parser("compare", help="what changed between two runs on the same gold set, and on which pages")
+    versus.add_argument("before", help="a run folder or its result.json")
+    versus.add_argument("after", help="a run folder or its result.json")
+    versus.add_argument("--top", type=_positive(int), default=5, help="pages listed per change (default 5)")
+    versus.add_argument("--format", choices=("text", "json"), default="text")
+    versus.set_defaults(handler=_compare)
+
+    listing = commands.add_parser("extractors", help="every extractor: package, version, installed or why not, licence")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(handler=_extractors)
     return parser
 
 
