@@ -108,16 +108,21 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         )
     for name, reason in (predictions.not_installed if predictions else {}).items():
         rows.append(ExtractorResult(name=name, signature=name, version=None, options={}, installed=False, reason=reason))
-    # Ties are read between neighbours of the ranking the leaderboard shows: baselines are bounds, not ranked.
+    # Ranks and ties are over the rows the leaderboard ranks: baselines are bounds, not ranked.
     metric_name, _, value_name = main.rpartition(".")
     sign = -1.0 if get_metric(metric_name).higher_is_better else 1.0
     ranked = sorted(
         (row for row in rows if row.installed and row.name not in BOUNDS and row.value(main) is not None),
         key=lambda row: (sign * (row.value(main) or 0.0), row.name),
     )
-    comparisons = tuple(
-        scoring.compare(a.name, b.name, metric=metric_name, value=value_name) for a, b in zip(ranked, ranked[1:])
-    )
+    # Each row is compared with the leader of the current rank: tied rows share it, the others open a new one.
+    comparisons = []
+    leader = ranked[0].name if ranked else ""
+    for row in ranked[1:]:
+        comparison = scoring.compare(leader, row.name, metric=metric_name, value=value_name)
+        comparisons.append(comparison)
+        if not comparison.tied:
+            leader = row.name
     return RunResult(
         gold=GoldInfo(name=gold.name, spec=gold.spec, digest=gold.digest(), pages=len(gold)),
         extractors=tuple(rows),
@@ -128,7 +133,7 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         platform=platform.platform(),
         python=sys.version.split()[0],
-        comparisons=comparisons,
+        comparisons=tuple(comparisons),
     )
 
 

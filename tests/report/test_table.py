@@ -17,7 +17,7 @@ from synthetic import make_result
 
 from cleanbench.errors import ReportError
 from cleanbench.report.table import FORMATS, leaderboard, render_leaderboard
-from cleanbench.results import RunResult
+from cleanbench.results import Comparison, Estimate, RunResult
 
 GOLDEN = Path(__file__).parent / "golden"
 # Golden files: written from the renderer once with CLEANBENCH_REGEN_GOLDEN=1, then read by eye (ranks,
@@ -135,6 +135,23 @@ def test_ranks_ties_bounds_and_not_installed(run_result: RunResult) -> None:
         ("acme_clean", "4"),  # tied with the bound above, but bounds are not ranked
         ("nothing", "bound"),
         ("goose3", "n/a"),
+    ]
+
+
+def test_ties_do_not_chain_past_the_rank_leader(run_result: RunResult) -> None:
+    # Bug: each row was tied only with its neighbour, so a long run of small steps shared rank 1 with a
+    # leader it differed from significantly. A row shares a rank only when tied with the rank's first row.
+    chained = (
+        Comparison(a="trafilatura", b="justext", key="words.f1", difference=Estimate(0.019, -0.004, 0.035), tied=True),
+        Comparison(a="trafilatura", b="readability", key="words.f1", difference=Estimate(0.026, 0.002, 0.05), tied=False),
+        # readability's neighbour justext is tied with it, but justext does not lead a rank: no effect
+        Comparison(a="justext", b="readability", key="words.f1", difference=Estimate(0.007, -0.006, 0.02), tied=True),
+    )
+    rows = leaderboard(replace(run_result, comparisons=chained)).tables[0].rows
+    assert [(row.name, row.rank) for row in rows if row.name in ("trafilatura", "justext", "readability")] == [
+        ("trafilatura", "1"),
+        ("justext", "1="),
+        ("readability", "3"),
     ]
 
 

@@ -45,7 +45,7 @@ class Row:
     installed: bool
     reason: str | None
     bound: bool
-    rank: str  # "1", "2=" (tied with the row above), "bound", or "n/a" (no number to rank by)
+    rank: str  # "1", "2=" (tied with the row that opened rank 2), "bound", or "n/a" (no number to rank by)
     tied: bool
     main: Mapping[str, Estimate | None]  # value name ("f1", ...) -> estimate
     leaks: Mapping[str, float | None]  # noise label -> leak
@@ -245,9 +245,13 @@ def _sorted(rows: list[Row], *, value: str, higher: bool) -> list[Row]:
 
 
 def _ranked(rows: list[Row], *, value: str, ties: set[frozenset[str]]) -> list[Row]:
-    """Competition ranks over the non-bound rows with a number; `N=` where tied with the ranked row above."""
+    """Competition ranks over the non-bound rows with a number; `N=` where tied with the row that opened rank N.
+
+    A row shares a rank only when tied with that rank's leader, not merely with its neighbour: ties do not
+    chain, so a row cannot share rank 1 with a leader it differs from significantly.
+    """
     out: list[Row] = []
-    above: tuple[str, int] | None = None  # (name, rank number) of the last ranked row
+    leader: tuple[str, int] | None = None  # (name, rank number) of the row that opened the current rank
     count = 0
     for row in rows:
         estimate = row.main.get(value)
@@ -258,10 +262,11 @@ def _ranked(rows: list[Row], *, value: str, ties: set[frozenset[str]]) -> list[R
             out.append(row)
             continue
         count += 1
-        tied = above is not None and frozenset((above[0], row.name)) in ties
-        number = above[1] if tied and above is not None else count
+        tied = leader is not None and frozenset((leader[0], row.name)) in ties
+        number = leader[1] if tied and leader is not None else count
         out.append(replace(row, rank=f"{number}=" if tied else str(number), tied=tied))
-        above = (row.name, number)
+        if not tied:
+            leader = (row.name, number)
     return out
 
 
@@ -335,7 +340,7 @@ def _notes(result: RunResult, *, tables: tuple[Table, ...], metric: str, by: str
     ]
     if any(row.tied for row in rows):
         notes.append(
-            f"A rank ending in '=' is tied with the ranked row above on {result.main_metric} (the paired bootstrap "
+            f"A rank ending in '=' is tied with the first row of that rank on {result.main_metric} (the paired bootstrap "
             "95 % interval of their difference contains 0) and shares its rank."
         )
     bounds = [name for name in BOUNDS if any(row.name == name and row.installed for row in first.rows)]
