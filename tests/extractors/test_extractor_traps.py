@@ -31,6 +31,23 @@ BLANK = {
 }
 
 
+# Bug: the blank-document rule let a comment's lazy body run to the end of the page, so a page that
+# opens with a comment (81 of WCXB's 1,497) came out empty for every tool. Content after any of these is text.
+OPENED = {
+    "a comment": "<!-- Last published: 2025 -->",
+    "a doctype then a comment": "<!DOCTYPE html><!-- generator -->",
+    "an xml declaration then a comment": '<?xml version="1.0"?>\n<!-- x -->',
+    "two comments": "<!-- a --><!-- b -->",
+}
+
+
+@pytest.mark.parametrize("opening", OPENED.values(), ids=OPENED.keys())
+@pytest.mark.parametrize("name", TOOLS)
+def test_a_page_opening_with_a_comment_is_not_blank(adapter: Get, name: str, opening: str) -> None:
+    text = adapter(name).extract(opening + page(PARAGRAPH * 3) + "<!-- trailing -->")
+    assert (text != "") == (name != "nothing")
+
+
 @pytest.mark.parametrize("blank", BLANK.values(), ids=BLANK.keys())
 @pytest.mark.parametrize("name", TOOLS)
 def test_blank_document_gives_empty_text(adapter: Get, name: str, blank: str) -> None:
