@@ -36,6 +36,17 @@ def test_a_hit_needs_the_same_signature_and_digest(tmp_path: Path) -> None:
         assert reopened.get_many(SIGNATURE, digests=["d1"]) == {"d1": outcome("ok", "one")}
 
 
+def test_another_cleanbench_version_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bug: adapters are cleanbench code; a fix to one (the blank-document rule) was answered from the
+    # cache with the wrong empties it had stored, since the tool's version and options had not changed.
+    import cleanbench.run.cache as cache_module
+
+    with PredictionCache(tmp_path / "cache.sqlite3") as cache:
+        cache.put(SIGNATURE, digest="d1", outcome=outcome("empty", ""))
+        monkeypatch.setattr(cache_module, "__version__", "0.1.1")
+        assert cache.get_many(SIGNATURE, digests=["d1"]) == {}
+
+
 def test_default_path_follows_cleanbench_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CLEANBENCH_CACHE_DIR", str(tmp_path))
     assert default_cache_path() == tmp_path / "predictions" / "predictions.sqlite3"
@@ -70,7 +81,8 @@ def test_two_processes_writing_at_once_leave_a_whole_cache(tmp_path: Path) -> No
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = dict(db.execute("SELECT signature, COUNT(*) FROM predictions GROUP BY signature").fetchall())
-    assert rows == {"shared@1{}": 300, "own-a@1{}": 300, "own-b@1{}": 300}
+    signatures = {key.partition("|")[2]: count for key, count in rows.items()}  # stored keys lead with cleanbench's version
+    assert signatures == {"shared@1{}": 300, "own-a@1{}": 300, "own-b@1{}": 300}
     with PredictionCache(path) as cache:
         assert cache.get_many("shared@1{}", digests=["d299"])["d299"].text == "page 299"
 

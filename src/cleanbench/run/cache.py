@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleanbench import __version__
 from cleanbench.errors import CacheError
 
 CACHED_STATUSES: frozenset[str] = frozenset({"ok", "empty", "error"})
 # Bump when the table layout changes: a cache of another layout is dropped and rebuilt.
-_LAYOUT = 1
+_LAYOUT = 2  # 2: keys carry cleanbench's version (entries of layout 1 may hold wrong empties)
 _BUSY_TIMEOUT_MS = 60_000
 _LOOKUP_BATCH = 500  # digests per SELECT (SQLite allows 32,766 parameters; keep statements short)
 
@@ -39,6 +40,12 @@ def default_cache_path() -> Path:
     from cleanbench.gold.load import cache_root
 
     return cache_root() / "predictions" / "predictions.sqlite3"
+
+
+def _key(signature: str) -> str:
+    """The stored key: cleanbench's version, then the extractor's signature. An adapter is cleanbench code,
+    so a fix to it (not only a new tool version or option) must not be answered from an older cache."""
+    return f"cleanbench-{__version__}|{signature}"
 
 
 class PredictionCache:
@@ -90,7 +97,7 @@ class PredictionCache:
             rows = self._db.execute(
                 "SELECT page_digest, status, text, error, seconds, peak_rss_mb FROM predictions"
                 f" WHERE signature = ? AND page_digest IN ({marks})",
-                (signature, *batch),
+                (_key(signature), *batch),
             )
             for digest, status, text, error, seconds, peak in rows:
                 found[digest] = CachedOutcome(status=status, text=text, error=error, seconds=seconds, peak_rss_mb=peak)
@@ -100,7 +107,7 @@ class PredictionCache:
         """Store one outcome; returns False, storing nothing, when its status is not deterministic."""
         if outcome.status not in CACHED_STATUSES:
             return False
-        row = (signature, digest, outcome.status, outcome.text, outcome.error, outcome.seconds, outcome.peak_rss_mb)
+        row = (_key(signature), digest, outcome.status, outcome.text, outcome.error, outcome.seconds, outcome.peak_rss_mb)
         with self._writing() as db:
             db.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?)", row)
         return True
