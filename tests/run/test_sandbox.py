@@ -3,8 +3,12 @@ gets its own status, and the next page runs (on the same worker after an error, 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +91,18 @@ def test_pages_after_a_timeout_run_on_with_two_workers() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(ValueError, match="workers: expected at least 1, got 0"):
         Sandbox([SCRIPTED], workers=0)
+
+
+def test_a_script_read_from_stdin_runs_its_pages(tmp_path: Path) -> None:
+    # Bug: under the fork server, workers of a `python -` session re-ran `<stdin>` as their main module,
+    # died at start, and every page of the set became a crash.
+    script = (
+        "from cleanbench.gold.load import load_gold\n"
+        "from cleanbench.run.runner import run\n"
+        "p = run(load_gold('fixtures'), ['everything'], workers=1, cache=None, out=None, progress=False)\n"
+        "print(sorted({x.status for x in p['everything'].predictions}))\n"
+    )
+    env = {**os.environ, "CLEANBENCH_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['ok']"

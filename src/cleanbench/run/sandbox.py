@@ -84,6 +84,19 @@ class Outcome:
     cacheable: bool = True
 
 
+def _start_method() -> str:
+    """forkserver where the platform has it, unless its children cannot import `__main__` again.
+
+    A fork server's children re-run the main module from its file; a script read from stdin (`python -`)
+    names `<stdin>`, which does not exist, and every worker would die at start. Such a session forks.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file is not None and not os.path.isfile(main_file):
+        return "fork" if "fork" in methods else "spawn"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class Sandbox:
     """A pool of workers for a fixed list of extractor specs. Use as a context manager, or call `close()`."""
 
@@ -101,7 +114,7 @@ class Sandbox:
             raise ValueError(f"workers: expected at least 1, got {self.size}")
         self.timeout = timeout
         self.memory_mb = memory_mb
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        method = _start_method()
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
             self._context.set_forkserver_preload(["__main__", __name__, "cleanbench.extractors.registry"])
