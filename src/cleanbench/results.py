@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import ResultError
+from cleanbench.jsonl import json_lines
 
 SCHEMA_VERSION = 1
 RESULT_FILE = "result.json"
@@ -234,8 +235,5 @@ def page_records(folder: str | Path) -> Iterator[dict[str, Any]]:
     if not target.is_file():
         raise ResultError(f"{target}: no per-page records beside this result")
     with target.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ResultError(f"{target}:{number}: unreadable record: {error}") from None
+        for _where, record in json_lines(lines, source=str(target), error=ResultError):
+            yield record

@@ -32,7 +32,7 @@ def test_jsonl_with_several_extractors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        (['{"page_id": "a", "extractor": "x", "status": "ok"}', "{not json"], r"preds.jsonl:2: not a JSON object"),
+        (['{"page_id": "a", "extractor": "x", "status": "ok"}', "{not json"], r"preds.jsonl:2: not a JSON record"),
         (['{"page_id": "a", "extractor": "x", "status": "fine"}'], r"preds.jsonl:1: field 'status'"),
         (["", '{"page_id": 3, "extractor": "x", "status": "ok"}'], r"preds.jsonl:2: field 'page_id'"),
         (['{"page_id": "a", "extractor": "x", "status": "ok"}'] * 2, r"preds.jsonl:2: field 'page_id': x already has a prediction for page 'a' \(line 1\)"),

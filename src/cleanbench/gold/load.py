@@ -23,6 +23,7 @@ from cleanbench import __version__
 from cleanbench.errors import GoldError, GoldSpecError
 from cleanbench.gold.formats import FORMATS, importer
 from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
+from cleanbench.jsonl import json_lines
 
 FEATURES = datasets.Features(
     {
@@ -228,14 +229,7 @@ def _folder_records(root: Path) -> Iterator[dict[str, Any]]:
 
 def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise GoldError(f"{where}: not a JSON record: {error}") from None
+        for where, record in json_lines(lines, source=path.name, error=GoldError):
             if not isinstance(record, dict):
                 raise GoldError(f"{where}: expected a JSON object")
             yield _native(record, where=where)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from cleanbench.errors import PredictionsError, RunError
+from cleanbench.jsonl import json_lines
+from cleanbench.results import write_atomic
 from cleanbench.prediction import Prediction
 
 PREDICTIONS_FILE = "predictions.jsonl"
@@ -62,7 +62,7 @@ class Journal:
         try:
             manifest = _checked_manifest(folder, gold_name=gold_name, gold_digest=gold_digest, signatures=signatures)
             done = _read_done(folder / PREDICTIONS_FILE, known=set(manifest["extractors"]), page_ids=set(page_ids))
-            _write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+            write_atomic(folder / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         except BaseException:
             lock.close()
             raise
@@ -81,7 +81,7 @@ class Journal:
         extractors = {name: index for index, name in enumerate(self._manifest["extractors"])}
         ranked = sorted(self.done.values(), key=lambda p: (extractors[p.extractor], order[p.page_id]))
         path = self.folder / PREDICTIONS_FILE
-        _write_atomically(path, "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in ranked))
+        write_atomic(path, "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in ranked))
         return path
 
     def close(self) -> None:
@@ -133,14 +133,8 @@ def _read_done(path: Path, *, known: set[str], page_ids: set[str]) -> dict[tuple
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             file.truncate(complete)
-    for number, line in enumerate(data[:complete].decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise PredictionsError(f"{where}: not a JSON record: {error}") from None
+    lines = data[:complete].decode("utf-8").splitlines()
+    for where, record in json_lines(lines, source=str(path), error=PredictionsError):
         prediction = Prediction.from_json(record, where=where)
         if prediction.extractor not in known:
             raise PredictionsError(f"{where}: field 'extractor': {prediction.extractor!r} is not in {MANIFEST_FILE}")
@@ -151,14 +145,3 @@ def _read_done(path: Path, *, known: set[str], page_ids: set[str]) -> dict[tuple
             raise PredictionsError(f"{where}: page {prediction.page_id!r} of {prediction.extractor!r} appears twice")
         done[key] = prediction
     return done
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import PredictionsError
+from cleanbench.jsonl import json_lines
 from cleanbench.prediction import Prediction
 
 LAYOUTS: Mapping[str, str] = {".jsonl": "jsonl", ".json": "aeb"}
@@ -58,19 +59,12 @@ def read_predictions(path: str | Path) -> PredictionFile:
 def _jsonl(text: str, *, source: Path) -> tuple[Prediction, ...]:
     predictions: list[Prediction] = []
     seen: dict[tuple[str, str], int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise PredictionsError(f"{where}: not a JSON object: {error.msg}") from None
+    for where, record in json_lines(text.splitlines(), source=str(source), error=PredictionsError):
         prediction = Prediction.from_json(record, where=where)
         key = (prediction.extractor, prediction.page_id)
         if key in seen:
             raise PredictionsError(f"{where}: field 'page_id': {prediction.extractor} already has a prediction for page {prediction.page_id!r} (line {seen[key]})")
-        seen[key] = number
+        seen[key] = int(where.rpartition(":")[2])
         predictions.append(prediction)
     return tuple(predictions)
 
