@@ -1,14 +1,17 @@
 """jusText with the stoplist of the page's language.
 
 jusText classifies paragraphs by their share of stopwords, so the English list finds nothing on most
-non-English pages. The stoplist is `stoplist_for(page.lang)`: jusText's list for the language when it
-has one, English otherwise (no lang, or a language jusText lacks, such as Chinese or Japanese). The
-choice is a pure function of the page's `lang` (part of the gold set's digest) and the jusText version
-(part of the signature), so a result records it; `cleanbench extractors` shows the rule.
+non-English pages. The stoplist is `stoplist_for(lang)` where `lang` is the gold page's `lang`, else the
+language the page declares itself (`<html lang>`, or a Content-Language `<meta>`): jusText's list for it
+when it has one, English otherwise (no language, or one jusText lacks, such as Chinese or Japanese).
+The choice is a pure function of the page (part of the gold set's digest) and the jusText version (part
+of the signature), so a result records it; `cleanbench extractors` shows the rule. Without the page's
+own declaration, trafilatura's corpus (no `lang`, mostly German) left 801 of 990 pages empty.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -41,6 +44,21 @@ STOPLISTS: Mapping[str, str] = {
 }
 
 
+_DECLARED_LANG = re.compile(
+    r"<html\b[^>]*?(?<![\w:-])lang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"
+    r"|<meta\b[^>]*?http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*?content\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
+    re.IGNORECASE,
+)
+
+
+def declared_lang(html: str) -> str | None:
+    """The language a page declares for itself (`<html lang>` or a Content-Language meta), in its first 16 KB."""
+    found = _DECLARED_LANG.search(html[:16384])
+    if found is None:
+        return None
+    return found.group(1) or found.group(2)
+
+
 def stoplist_for(lang: str | None) -> str:
     """The jusText stoplist used for a page in language `lang` (a BCP-47 tag such as "de" or "pt-BR")."""
     if not lang:
@@ -55,7 +73,7 @@ class Justext(Adapter):
     name = "justext"
     package = "jusText"
     options: ClassVar[Mapping[str, object]] = {
-        "stoplist": f"page lang, else {FALLBACK_STOPLIST}",
+        "stoplist": f"page lang, else the page's declared lang, else {FALLBACK_STOPLIST}",
         "length_low": 70,
         "length_high": 200,
         "stopwords_low": 0.30,
@@ -76,6 +94,6 @@ class Justext(Adapter):
     def _extract(self, html: str, *, url: str | None, lang: str | None) -> str | None:
         justext = self._tool
         thresholds = {key: value for key, value in self.options.items() if key != "stoplist"}
-        stoplist = justext.get_stoplist(stoplist_for(lang))
+        stoplist = justext.get_stoplist(stoplist_for(lang or declared_lang(html)))
         paragraphs = justext.justext(html, stoplist, **thresholds)
         return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
