@@ -241,3 +241,18 @@ def test_one_metric_signature_line_for_all_extractors(run_result: RunResult) -> 
     board = leaderboard(run_result)
     assert board.metric_signatures == ("metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:0.1.0|gold:9f2c00000000",)
     assert board.signature_lines()[-1] == "extractor: goose3@not-installed{}"
+
+
+@pytest.mark.parametrize(
+    ("metric", "text"),
+    [
+        # Bug: every note said "mean over pages", though snippets pools counts and aeb's F1 is of the means.
+        ("words", "F1, precision, recall: the mean of the per-page values"),
+        ("snippets", "F1, precision, recall: pooled over pages (counts summed, then the ratio)"),
+        ("aeb", "F1: the F1 of the mean precision and the mean recall; precision, recall: the mean of the per-page values"),
+    ],
+)
+def test_note_says_how_each_value_is_aggregated(metric: str, text: str) -> None:
+    from cleanbench.report.table import _aggregation_text
+
+    assert _aggregation_text(metric, ("f1", "precision", "recall")) == text

@@ -329,13 +329,35 @@ def _slice_tables(result: RunResult, *, by: str, metric: str, value: str, higher
     return tuple(sorted(tables, key=lambda table: (-(table.pages or 0), table.value or "")))
 
 
+# How each kind of value is computed over the pages (a metric declares each value's aggregation).
+AGGREGATIONS: Mapping[str, str] = {
+    "macro": "the mean of the per-page values",
+    "micro": "pooled over pages (counts summed, then the ratio)",
+    "f1-of-means": "the F1 of the mean precision and the mean recall",
+}
+
+
+def _aggregation_text(metric: str, values: Iterable[str]) -> str:
+    """'F1, precision, recall: the mean of the per-page values', grouped by aggregation, as the metric declares."""
+    from cleanbench.errors import MetricError
+    from cleanbench.score.metrics import get_metric
+
+    try:
+        found = get_metric(metric)
+    except MetricError:
+        return ", ".join(VALUE_HEADERS.get(name, name) for name in values)
+    groups: dict[str, list[str]] = {}
+    for name in values:
+        groups.setdefault(found.value(name).aggregation, []).append(VALUE_HEADERS.get(name, name))
+    return "; ".join(f"{', '.join(names)}: {AGGREGATIONS.get(kind, kind)}" for kind, names in groups.items())
+
+
 def _notes(result: RunResult, *, tables: tuple[Table, ...], metric: str, by: str | None, min_pages: int) -> list[str]:
     first = tables[0]
     rows = [row for table in tables for row in table.rows]
-    shown = ", ".join(VALUE_HEADERS.get(name, name) for name in first.values)
     direction = "descending" if _higher_is_better(result, metric) else "ascending"
     notes = [
-        f"{shown}: metric {metric}, mean over pages with its 95 % bootstrap interval [low, high] "
+        f"Metric {metric}: {_aggregation_text(metric, first.values)}; each with its 95 % bootstrap interval [low, high] "
         f"({result.resamples} resamples, seed {result.seed}); rows sorted by {result.main_metric}, {direction}."
     ]
     if any(row.tied for row in rows):
