@@ -6,9 +6,9 @@
 
 Each set is scored with the metrics that apply to it, its own published formula first (so it heads the
 table): `aeb` on AEB, `wcxb` on WCXB, `snippets` on trafilatura's corpus, `words` on the bundled set.
-Writes benchmarks/results/<set>.json (the RunResult: versions, options, digests, signatures) and
-benchmarks/results/leaderboard.md (every table). Run folders with every prediction go to
-runs/leaderboard/<set>/ (not committed: they hold page text).
+Writes benchmarks/results/<set>.json (the RunResult: versions, options, digests, signatures),
+benchmarks/results/leaderboard.md (every table) and summary.md (the compact tables the README shows).
+Run folders with every prediction go to runs/leaderboard/<set>/ (not committed: they hold page text).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -86,6 +87,9 @@ def run_sets(*, only: set[str] | None, workers: int | None) -> dict[str, float]:
             print(f"skipping {stem}: public data not found at {DATA}", file=sys.stderr)
             continue
         start = time.perf_counter()
+        # A fresh run folder each time: a changed adapter must not resume into an old one (the journal
+        # refuses that), and unchanged extractors come back from the prediction cache anyway.
+        shutil.rmtree(RUNS / stem, ignore_errors=True)
         gold = load_gold(spec)
         cache = PredictionCache()
         try:
@@ -115,6 +119,69 @@ def render() -> str:
             parts += ["### Beside the published figures", "", _published_table(result, stem), ""]
         parts += ["### Speed", "", _speed_table(result), ""]
     return "\n".join(parts)
+
+
+def summary() -> str:
+    """The compact tables the README shows: main table per set, WCXB by page type, bundled-set leaks, speed."""
+    from tabulate import tabulate
+
+    from cleanbench.report.table import leaderboard
+    from cleanbench.results import load_result
+
+    parts: list[str] = []
+    results = {stem: load_result(RESULTS / f"{stem}.json") for stem, _, _ in SETS if (RESULTS / f"{stem}.json").is_file()}
+    for stem, result in results.items():
+        rows = []
+        for row in leaderboard(result).tables[0].rows:
+            f1, precision, recall = (row.main.get(name) for name in ("f1", "precision", "recall"))
+            rows.append((row.rank, row.name, row.version or "", _ci(f1), _point(precision), _point(recall), row.failure_total or ""))
+        headers = ("#", "extractor", "version", f"{result.main_metric} [95% CI]", "precision", "recall", "failed pages")
+        parts += [f"#### {result.gold.name}: {result.gold.pages} pages, sorted by {result.main_metric}", "",
+                  tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True), ""]
+    if "wcxb-dev" in results:
+        result = results["wcxb-dev"]
+        kinds = sorted(next(iter(result.extractors)).slices.get("page_type", {}))
+        metric, _, value = result.main_metric.rpartition(".")
+        rows = []
+        for row in sorted(result.extractors, key=lambda r: -(r.value(result.main_metric) or 0.0)):
+            cells = []
+            for kind in kinds:
+                scores = row.slices.get("page_type", {}).get(kind, {}).get(metric)
+                cells.append(_point(scores.values.get(value)) if scores else "")
+            rows.append((row.name, *cells))
+        pages = {kind: next(iter(result.extractors)).slices["page_type"][kind][metric].pages for kind in kinds}
+        parts += [f"#### wcxb-dev by page type ({result.main_metric})", "",
+                  tabulate(rows, headers=("extractor", *(f"{k} ({pages[k]})" for k in kinds)), tablefmt="github", disable_numparse=True), ""]
+    if "fixtures" in results:
+        result = results["fixtures"]
+        labels = [key.partition(":")[2] for key in next(iter(result.extractors)).metrics if key.startswith("leak:")]
+        rows = []
+        for row in sorted(result.extractors, key=lambda r: -(r.value(result.main_metric) or 0.0)):
+            rows.append((row.name, *(_point(row.metrics[f"leak:{l}"].values.get("value")) for l in labels), _point(row.metrics["duplication"].values.get("value"))))
+        parts += ["#### Clutter that leaks through, bundled set (share of each label's 3-grams; lower is better)", "",
+                  tabulate(rows, headers=("extractor", *labels, "duplication"), tablefmt="github", disable_numparse=True), ""]
+    if "wcxb-dev" in results:
+        rows = [
+            (row.name, row.speed.median_ms, row.speed.p95_ms, row.speed.pages_per_s)
+            for row in results["wcxb-dev"].extractors
+            if row.speed is not None and row.name not in ("gold", "nothing")
+        ]
+        rows.sort(key=lambda r: r[1])
+        parts += ["#### Speed on wcxb-dev (one worker process per core; per page)", "",
+                  tabulate(rows, headers=("extractor", "median ms", "p95 ms", "pages/s per worker"), tablefmt="github"), ""]
+    return "\n".join(parts)
+
+
+def _point(estimate: object) -> str:
+    value = getattr(estimate, "value", None)
+    return "" if value is None else f"{value:.3f}"
+
+
+def _ci(estimate: object) -> str:
+    value, low, high = (getattr(estimate, name, None) for name in ("value", "low", "high"))
+    if value is None:
+        return ""
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if low is not None and high is not None else f"{value:.3f}"
 
 
 def _published_table(result: object, stem: str) -> str:
@@ -158,6 +225,7 @@ def main() -> int:
         seconds = run_sets(only=set(args.only or ()), workers=args.workers)
         print(json.dumps({"seconds": {k: round(v) for k, v in seconds.items()}}), file=sys.stderr)
     (RESULTS / "leaderboard.md").write_text(render() + "\n", encoding="utf-8")
+    (RESULTS / "summary.md").write_text(summary() + "\n", encoding="utf-8")
     print(f"wrote {RESULTS / 'leaderboard.md'} in {time.perf_counter() - start:.1f} s total", file=sys.stderr)
     return 0
 
