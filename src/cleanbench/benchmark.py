@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -98,7 +98,7 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
                 name=scores.name,
                 signature=scores.signature or scores.name,
                 version=ran.version if ran else None,
-                options=_options(ran.signature) if ran else {},
+                options=ran.options if ran else {},
                 metrics=scores.metrics,
                 failures=scores.failures,
                 missing=scores.missing,
@@ -135,14 +135,6 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         python=sys.version.split()[0],
         comparisons=tuple(comparisons),
     )
-
-
-def _options(signature: str) -> Mapping[str, object]:
-    """The options part of `name@version{options}`."""
-    import json
-
-    start = signature.find("{")
-    return json.loads(signature[start:]) if start >= 0 else {}
 
 
 def _speed(seconds: Sequence[float | None], peaks: Sequence[float | None]) -> Speed | None:

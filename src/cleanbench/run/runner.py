@@ -36,6 +36,7 @@ class ExtractorPredictions:
     signature: str
     version: str | None
     predictions: tuple[Prediction, ...]
+    options: Mapping[str, object] = field(default_factory=dict)
     resumed: int = 0
     from_cache: int = 0
 
@@ -142,6 +143,7 @@ def run(
                 signature=plan.signature,
                 version=extractor_version(plan.extractor),
                 predictions=tuple(plan.found[page_id] for page_id in page_ids),
+                options=dict(getattr(plan.extractor, "options", {})),
                 resumed=plan.resumed,
                 from_cache=plan.from_cache,
             )
