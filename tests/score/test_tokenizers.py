@@ -55,19 +55,75 @@ def test_the_fast_path_equals_the_full_pattern_without_spaceless_scripts(text: s
 
 @pytest.mark.parametrize(
     "text",
-    ["Plain ASCII, with_underscores and 42 numbers.", "Café déjà vu — naïve “quotes”", "STRASSE Straße", "İstanbul İzmir", "ΟΔΟΣ'Α ΣΟΦΙΑ", "東京 Tokyo", ""],
+    [
+        "Plain ASCII, with_underscores and 42 numbers.",
+        "Café déjà vu — naïve “quotes”",
+        "STRASSE Straße ǅemal",
+        "İstanbul İzmir",
+        "ΟΔΟΣ'Α ΣΟΦΙΑ",
+        "東京 Tokyo",
+        "hindi हिन्दी",  # vowel signs: \\w for the regex module, not for re
+        "ok 👍️",  # U+FE0F, a variation selector, likewise
+        "ﬁne™ … \u00a0",  # not NFKC: the unicode tokenizer reads it normalised
+        "",
+    ],
 )
-@pytest.mark.parametrize("name", ["unicode", "wcxb"])
+@pytest.mark.parametrize("name", ["unicode", "wcxb", "aeb"])
 def test_tokens_taken_from_the_aeb_runs_are_the_tokenizers_own(name: str, text: str) -> None:
-    from cleanbench.score.tokenize import lowercased
+    from cleanbench.score.tokenize import recased
 
     tokenizer = TOKENIZERS[name]
-    if tokenizer.lowercases_words(text):
-        assert lowercased(TOKENIZERS["aeb"](text)) == tokenizer(text)
+    case = tokenizer.case_of_words(text)
+    if case is not None:
+        assert recased(TOKENIZERS["aeb"](text), case) == tokenizer(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "case"),
+    [
+        ("unicode", "Plain ASCII", "fold"),
+        ("unicode", "Straße “quoted”", "fold"),
+        ("unicode", "hindi हिन्दी", None),
+        ("unicode", "東京", None),
+        ("unicode", "ﬁne", None),
+        ("wcxb", "Straße", "lower"),
+        ("wcxb", "İstanbul", None),
+        ("aeb", "İstanbul", "keep"),
+        ("whitespace", "plain", None),
+    ],
+)
+def test_case_of_words(name: str, text: str, case: str | None) -> None:
+    assert TOKENIZERS[name].case_of_words(text) == case
+
+
+def test_the_unicode_tokenizer_equals_its_definition_on_every_code_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its definition: NFKC, casefold, then the regex module's pattern. Its quick path (re's \w+ runs
+    # casefolded one by one, taken when every character folds word by word) must give the same tokens:
+    # checked on a text holding every such code point between word and non-word neighbours, once as
+    # the tokenizer reads it and once through case_of_words, as the metrics read it.
+    import sys
+    import unicodedata
+
+    from cleanbench.score import tokenize
+    from cleanbench.score.tokenize import _UNICODE_TOKEN, _casefolds_word_by_word, recased
+
+    # The per-character verdicts this test fills in (about a million) go with it.
+    monkeypatch.setattr(tokenize, "_FOLDS_BY_WORD", {chr(code) for code in range(128)})
+    monkeypatch.setattr(tokenize, "_FOLDS_OTHERWISE", set())
+    every = (chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    quick = [c for c in every if _casefolds_word_by_word(c) and _casefolds_word_by_word(unicodedata.normalize("NFKC", c))]
+    assert len(quick) > 900_000  # unassigned code points included: they fold to themselves
+    text = "".join(f"{c}a{c} {c}" for c in quick)
+    assert _casefolds_word_by_word(unicodedata.normalize("NFKC", text))  # the quick path is taken
+    defined = _UNICODE_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    assert TOKENIZERS["unicode"](text) == defined
+    normal = "".join(f"{c}a{c} {c}" for c in quick if unicodedata.is_normalized("NFKC", c))
+    assert TOKENIZERS["unicode"].case_of_words(normal) == "fold"
+    assert recased(TOKENIZERS["aeb"](normal), "fold") == _UNICODE_TOKEN.findall(normal.casefold())
 
 
 def test_lowercasing_keeps_every_character_a_word_character_or_not() -> None:
-    # What wcxb's lowercases_words rests on: apart from U+0130, lowercasing maps one character to one,
+    # What wcxb's case_of_words rests on: apart from U+0130, lowercasing maps one character to one,
     # and never turns a \w character into a non-\w one or back (checked on every code point).
     import re
     import sys
@@ -86,11 +142,11 @@ def test_lowercasing_keeps_every_character_a_word_character_or_not() -> None:
 
 @pytest.mark.parametrize("text", ["İstanbul", "ΟΔΟΣ'Α"])
 def test_texts_whose_lowercase_moves_or_depends_on_context_are_tokenized_themselves(text: str) -> None:
-    from cleanbench.score.tokenize import lowercased
+    from cleanbench.score.tokenize import recased
 
     wcxb = TOKENIZERS["wcxb"]
-    assert not wcxb.lowercases_words(text)
-    assert lowercased(TOKENIZERS["aeb"](text)) != wcxb(text)
+    assert wcxb.case_of_words(text) is None
+    assert recased(TOKENIZERS["aeb"](text), "lower") != wcxb(text)
 
 
 def test_no_spaceless_script_character_below_u1100_or_in_general_punctuation() -> None:

@@ -28,7 +28,7 @@ from cleanbench.errors import MetricError
 from cleanbench.gold.schema import NOISE_LABELS, GoldPage
 from cleanbench.score.rouge import summary_lcs_hits
 from cleanbench.score.signature import Signature
-from cleanbench.score.tokenize import TOKENIZERS, Tokenizer, lowercased
+from cleanbench.score.tokenize import TOKENIZERS, Tokenizer, recased
 
 if TYPE_CHECKING:
     from cleanbench.score.aggregate import Bootstrap
@@ -468,11 +468,13 @@ class DuplicationMetric(Metric):
 def _tokens(tokenizer: Tokenizer, text: str) -> Sequence[str]:
     """Memoised tokens (shared: never modified): a page's gold text is read by several metrics and extractors.
 
-    A lowercasing tokenizer whose tokens of `text` are the `aeb` tokens lowercased takes them from there.
+    A tokenizer whose tokens of `text` are the `aeb` tokens recased takes them from there.
     """
     words = TOKENIZERS["aeb"]
-    if tokenizer is not words and tokenizer.lowercases_words(text):
-        return lowercased(list(_tokens(words, text)))
+    if tokenizer is not words:
+        case = tokenizer.case_of_words(text)
+        if case is not None:
+            return recased(_tokens(words, text), case)
     return tokenizer(text)
 
 
@@ -480,6 +482,25 @@ def _tokens(tokenizer: Tokenizer, text: str) -> Sequence[str]:
 def _ngram_set(tokenizer: Tokenizer, text: str, n: int) -> frozenset[tuple[str, ...]]:
     tokens = _tokens(tokenizer, text)
     return frozenset(zip(*(tokens[i:] for i in range(n))))
+
+
+class _Words:
+    """A text's `\\w+` runs (the `aeb` tokens) as distinct types, in order of first appearance, and type ids.
+
+    Tokenizers whose tokens are these runs recased (`Tokenizer.case_of_words`) encode a text through
+    its types: each type is recased and looked up once, and the tokens follow by a numpy gather.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokens(TOKENIZERS["aeb"], text)
+        ids = dict(zip(dict.fromkeys(self.tokens), count()))
+        self.types = list(ids)
+        self.ids = np.fromiter(map(ids.__getitem__, self.tokens), dtype=np.int64, count=len(self.tokens))
+
+
+@lru_cache(maxsize=64)
+def _words(text: str) -> _Words:
+    return _Words(text)
 
 
 class _GoldIndex:
@@ -492,14 +513,32 @@ class _GoldIndex:
     integers beyond (slower, same numbers).
     """
 
-    def __init__(self, tokens: Sequence[str]) -> None:
-        self.vocabulary = dict(zip(dict.fromkeys(tokens), count()))
-        self.base = len(self.vocabulary) + 2
-        self.digits = self.encode(tokens)
+    def __init__(self, tokenizer: Tokenizer, gold_text: str) -> None:
+        self.tokenizer = tokenizer
+        case = tokenizer.case_of_words(gold_text)
+        if case is None:
+            tokens = _tokens(tokenizer, gold_text)
+            self.vocabulary = dict(zip(dict.fromkeys(tokens), count()))
+            self.base = len(self.vocabulary) + 2
+            self.digits = self._encode_tokens(tokens)
+        else:
+            words = _words(gold_text)
+            types = recased(words.types, case)
+            self.vocabulary = dict(zip(dict.fromkeys(types), count()))
+            self.base = len(self.vocabulary) + 2
+            self.digits = self._encode_tokens(types)[words.ids]
         self._grams: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._words: np.ndarray | None = None
 
-    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+    def encode(self, text: str) -> np.ndarray:
+        """The digits of another text's tokens."""
+        case = self.tokenizer.case_of_words(text)
+        if case is None:
+            return self._encode_tokens(_tokens(self.tokenizer, text))
+        words = _words(text)
+        return self._encode_tokens(recased(words.types, case))[words.ids]
+
+    def _encode_tokens(self, tokens: Sequence[str]) -> np.ndarray:
         return np.fromiter(map(self.vocabulary.get, tokens, repeat(self.base - 2)), dtype=np.int64, count=len(tokens)) + 1
 
     def grams(self, digits: np.ndarray, n: int, *, short: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -548,13 +587,13 @@ def _gram_count(tokens: int, n: int, *, short: bool = False) -> int:
 
 @lru_cache(maxsize=64)
 def _gold_index(tokenizer: Tokenizer, gold_text: str) -> _GoldIndex:
-    return _GoldIndex(_tokens(tokenizer, gold_text))
+    return _GoldIndex(tokenizer, gold_text)
 
 
 @lru_cache(maxsize=64)
 def _encoded(tokenizer: Tokenizer, gold_text: str, text: str) -> np.ndarray:
     """A text's digits in a gold text's vocabulary (words and duplication read the same ones)."""
-    return _gold_index(tokenizer, gold_text).encode(_tokens(tokenizer, text))
+    return _gold_index(tokenizer, gold_text).encode(text)
 
 
 # --- registry -------------------------------------------------------------------------------------

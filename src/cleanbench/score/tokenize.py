@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import ClassVar
 
 import regex
@@ -45,12 +46,13 @@ class Tokenizer(ABC):
     @abstractmethod
     def __call__(self, text: str) -> list[str]: ...
 
-    def lowercases_words(self, text: str) -> bool:
-        """Whether this tokenizer's tokens of `text` are its `\\w+` runs (the `aeb` tokens) lowercased.
+    def case_of_words(self, text: str) -> str | None:
+        """How this tokenizer's tokens of `text` follow from the text's `\\w+` runs (the `aeb` tokens).
 
-        A caller that holds those runs can then skip tokenizing: see `lowercased`.
+        "keep": they are the runs; "lower" / "fold": each run lowercased / casefolded (see `recased`);
+        None: they do not follow. A caller that holds the runs can then skip tokenizing.
         """
-        return False
+        return None
 
     def lines(self, text: str) -> list[list[str]]:
         """The tokens of each non-empty line ("\\n"-separated), as ROUGE-LSum reads sentences."""
@@ -66,12 +68,16 @@ class UnicodeTokenizer(Tokenizer):
     normalisation = "NFKC"
     description = "NFKC, casefold, \\w+ runs; each Han, Hiragana, Katakana and Hangul character its own token"
 
-    def lowercases_words(self, text: str) -> bool:
-        # ASCII: NFKC changes nothing, casefold is lower, and both \w agree on [A-Za-z0-9_].
-        return text.isascii()
+    def case_of_words(self, text: str) -> str | None:
+        # NFKC would change nothing, and casefolding the whole text then splitting it with the regex
+        # module's \w gives the runs of re's \w casefolded one by one (_casefolds_word_by_word).
+        return "fold" if unicodedata.is_normalized("NFKC", text) and _casefolds_word_by_word(text) else None
 
     def __call__(self, text: str) -> list[str]:
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        normal = unicodedata.normalize("NFKC", text)
+        if _casefolds_word_by_word(normal):
+            return recased(_WORD.findall(normal), "fold")
+        folded = normal.casefold()
         plain = folded.isascii() or not any(map(_maybe_spaceless, set(folded))) or not _SPACELESS_CHARACTER.search(folded)
         return (_UNICODE_WORD if plain else _UNICODE_TOKEN).findall(folded)
 
@@ -81,6 +87,9 @@ class AebTokenizer(Tokenizer):
     case = "keep"
     normalisation = "none"
     description = "\\w+ runs, case kept (Zyte's article-extraction-benchmark scorer)"
+
+    def case_of_words(self, text: str) -> str | None:
+        return "keep"
 
     def __call__(self, text: str) -> list[str]:
         return _AEB_TOKEN.findall(text)
@@ -92,11 +101,11 @@ class WcxbTokenizer(Tokenizer):
     normalisation = "none"
     description = "\\w+ runs of the lowercased text (WCXB's scorer)"
 
-    def lowercases_words(self, text: str) -> bool:
+    def case_of_words(self, text: str) -> str | None:
         # Lowercasing maps one character to one and keeps whether it is \w (tests check every code
         # point), so the runs stay where they were; but İ becomes two characters, and Σ lowercases by
         # its context (final ς or σ), which a run alone does not show.
-        return "\u0130" not in text and "\u03a3" not in text
+        return "lower" if "\u0130" not in text and "\u03a3" not in text else None
 
     def __call__(self, text: str) -> list[str]:
         return _WORD.findall(text.lower())
@@ -115,9 +124,41 @@ class WhitespaceTokenizer(Tokenizer):
         return list(map(str.split, filter(None, text.split("\n"))))
 
 
-def lowercased(words: list[str]) -> list[str]:
-    """`[word.lower() for word in words]`, faster (words hold no space)."""
-    return " ".join(words).lower().split(" ") if words else []
+def recased(words: Sequence[str], case: str) -> list[str]:
+    """`words` as `case` says: "keep", "lower" (`[w.lower() for w in words]`) or "fold" (`str.casefold`).
+
+    Faster than word by word: the words are joined by spaces, recased at once and split again, which
+    holds because a word's lowercase or casefold never contains a space (for the words the tokenizers
+    give this: tests check every code point).
+    """
+    if case == "keep" or not words:
+        return list(words)
+    joined = " ".join(words)
+    return (joined.lower() if case == "lower" else joined.casefold()).split(" ")
+
+
+# Characters c for which casefold(c) is all regex-module \w when c is re's \w, all not \w when it is
+# not, and holds no Han, Kana or Hangul character: in a text made of such characters the unicode
+# tokenizer's tokens are re's \w+ runs casefolded one by one (casefold is context-free). Filled as
+# characters are met; ASCII is known.
+_FOLDS_BY_WORD: set[str] = {chr(code) for code in range(128)}
+_FOLDS_OTHERWISE: set[str] = set()
+
+
+def _casefolds_word_by_word(text: str) -> bool:
+    characters = set(text)
+    if characters <= _FOLDS_BY_WORD:
+        return True
+    for character in characters - _FOLDS_BY_WORD:
+        if character in _FOLDS_OTHERWISE:
+            return False
+        folded = character.casefold()
+        word = _WORD.match(character) is not None
+        if _SPACELESS_CHARACTER.search(folded) or any((_UNICODE_WORD.match(part) is not None) != word for part in folded):
+            _FOLDS_OTHERWISE.add(character)
+            return False
+        _FOLDS_BY_WORD.add(character)
+    return True
 
 
 TOKENIZERS: dict[str, Tokenizer] = {t.name: t for t in (UnicodeTokenizer(), AebTokenizer(), WcxbTokenizer(), WhitespaceTokenizer())}
