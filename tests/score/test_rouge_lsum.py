@@ -82,3 +82,17 @@ def test_the_longest_common_subsequence_is_rouge_scores_own_choice() -> None:
 def test_hits_are_clipped_by_token_counts() -> None:
     # Both gold lines match the one predicted "x"; only one copy of "x" is there to be hit.
     assert summary_lcs_hits([["x"], ["x"]], [["x"]]) == 1
+
+
+def test_tokens_written_past_the_surrogate_code_points_score_the_same(scorer: rouge_scorer.RougeScorer) -> None:
+    # Each distinct predicted token is written as one code point, skipping U+D800-U+DFFF: here the
+    # scored words are the 55,301st and later distinct tokens, so their code points lie past that gap.
+    filler = " ".join(f"f{i}" for i in range(0xD800))
+    prediction = f"{filler}\nalpha beta gamma\ngamma beta alpha delta"
+    gold = "alpha beta gamma delta\nbeta alpha\nepsilon"
+    want = scorer.score(gold, prediction)["rougeLsum"]
+    page = GoldPage.from_record({"id": "p", "html": "", "gold_text": gold})
+    counts = get_metric("rouge-lsum").page_counts(prediction, page)
+    assert isinstance(counts, OverlapCounts)
+    assert counts.overlap == round(want.precision * counts.predicted)
+    assert counts.scores()["f1"] == pytest.approx(want.fmeasure, abs=1e-9)

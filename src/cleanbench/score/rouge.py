@@ -9,65 +9,79 @@ arbitrary LCS alignment (rapidfuzz's, for one) does not reproduce its numbers. I
 from the ends of gold line r and predicted line c: equal last tokens match; else drop c's last token
 when that keeps the LCS of the prefixes strictly above the one without r's last token; else drop r's.
 
-Here the LCS table of one gold line against all predicted lines at once is held as bit-parallel rows
-(Hyyrö's LCS bit vectors, one Python integer per gold token, the predicted lines laid end to end with
-a guard bit between them to stop carries), and the backtracking rule runs on all predicted lines at
-once with a few integer operations per gold token. Gold lines that need no backtracking are picked
+Each distinct predicted token is first written as one character (a code point in order of first
+appearance), so that a line is a str that rapidfuzz, sets and numpy handle in C; gold tokens absent
+from the prediction match nothing and are dropped from the gold lines. The LCS table of one gold line
+against all predicted lines at once is held as bit-parallel rows (Hyyrö's LCS bit vectors, one Python
+integer per gold token, the predicted lines laid end to end with a guard bit between them to stop
+carries), and the backtracking rule runs on all predicted lines at once with a few integer operations
+per gold token. Gold lines that need no backtracking are picked
 out first: those equal to a predicted line, and (by rapidfuzz's LCS lengths) those that a predicted
 line holds as a subsequence once tokens absent from the prediction are dropped.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from functools import partial
-from itertools import chain, count
-from operator import is_not
+from itertools import chain, repeat
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
+from cleanbench.errors import MetricError
+
 _REVERSED_BYTE = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
-_is_id = partial(is_not, None)  # a token found in the predicted vocabulary
 _ONE = 1
+_GUARD = "\x00"
+# Each distinct predicted token is written as one character (code points from 1, surrogates skipped),
+# so that a line is a str: rapidfuzz, sets and counting then work on whole lines in C.
+_SYMBOL_CODES = (range(1, 0xD800), range(0xE000, 0x110000))
+_MOST_SYMBOLS = sum(map(len, _SYMBOL_CODES))
+_MASK_BLOCK_BYTES = 1 << 24  # the byte table that token masks are built in, at most (a page's masks may be more)
 
 
 def summary_lcs_hits(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> int:
     """rouge-score's summary-level LCS hits of tokenized gold lines against tokenized predicted lines."""
     pred_lines = [line for line in pred if line]
-    pred_counts = Counter(chain.from_iterable(pred_lines))
-    vocabulary = dict(zip(pred_counts, count()))
-    # The union of each gold line, as token ids. A gold line that a predicted line holds whole (equal,
+    distinct = dict.fromkeys(chain.from_iterable(pred_lines))
+    if len(distinct) > _MOST_SYMBOLS:
+        raise MetricError(f"rouge-lsum: the prediction has {len(distinct):,} distinct tokens, more than the {_MOST_SYMBOLS:,} it can score")
+    symbol = dict(zip(distinct, map(chr, chain.from_iterable(_SYMBOL_CODES))))
+    pred_strings = ["".join(map(symbol.__getitem__, line)) for line in pred_lines]
+    # The union of each gold line, as symbols. A gold line that a predicted line holds whole (equal,
     # or as a subsequence once its tokens absent from the prediction are dropped: rapidfuzz's LCS length
     # says) is its own union, whatever the LCS choice; the others need rouge-score's backtracking.
-    whole = set(map(tuple, pred_lines))
-    union: list[int] = []
+    whole = set(pred_strings)
+    union: list[str] = []
     open_lines = []
     for line in gold:
-        if tuple(line) in whole:
-            union.extend(map(vocabulary.__getitem__, line))
-        else:
-            ids = list(filter(_is_id, map(vocabulary.get, line)))
-            if ids:
-                open_lines.append(ids)
+        present = "".join(map(symbol.get, line, repeat("")))  # tokens absent from the prediction dropped
+        if len(present) == len(line) and present in whole:
+            union.append(present)
+        elif present:
+            open_lines.append(present)
     if open_lines:
-        pred_ids = [list(map(vocabulary.__getitem__, line)) for line in pred_lines]
-        longest = process.cdist(open_lines, pred_ids, scorer=LCSseq.similarity, dtype="int32").max(axis=1).tolist()
-        backtrack = [ids for ids, best in zip(open_lines, longest) if best < len(ids)]
-        for ids, best in zip(open_lines, longest):
-            if best == len(ids):
-                union.extend(ids)
+        longest = process.cdist(open_lines, pred_strings, scorer=LCSseq.similarity, dtype="int32").max(axis=1).tolist()
+        backtrack = []
+        for present, best in zip(open_lines, longest):
+            (union if best == len(present) else backtrack).append(present)
         if backtrack:
-            lines = _PredictedLines(pred_ids, needed={token for ids in backtrack for token in ids})
-            for ids in backtrack:
-                union.extend(lines.union_lcs(ids))
+            lines = _PredictedLines(pred_strings, needed=set("".join(backtrack)))
+            union.extend(map(lines.union_lcs, backtrack))
     # rouge-score walks the unions in gold order and counts a token while both texts have a copy left.
     # Copies of different tokens never interact and a union never holds more copies of a token than the
     # gold does, so each token adds min(copies in the unions, copies in the prediction).
-    totals = list(pred_counts.values())
-    counted = Counter(union)
-    return sum(map(min, counted.values(), map(totals.__getitem__, counted.keys())))
+    counted, available = _symbol_counts("".join(union)), _symbol_counts("".join(pred_strings))
+    return int(np.minimum(counted, available[: len(counted)]).sum())
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _symbol_counts(text: str) -> np.ndarray:
+    return np.bincount(_codes(text))
 
 
 class _PredictedLines:
@@ -79,24 +93,13 @@ class _PredictedLines:
     Token masks are built for the `needed` tokens only.
     """
 
-    def __init__(self, lines: list[list[int]], *, needed: set[int]) -> None:
-        positions: dict[int, list[int]] = {token: [] for token in needed}
-        guard = -1
-        laid_out = [guard]
-        for line in lines:
-            laid_out.extend(line)
-            laid_out.append(guard)
-        guards = []
-        for position, token in enumerate(laid_out):
-            if token in needed:
-                positions[token].append(position)
-            elif token == guard:
-                guards.append(position)
+    def __init__(self, lines: list[str], *, needed: set[str]) -> None:
+        laid_out = _codes(_GUARD + _GUARD.join(lines) + _GUARD)
+        guards = np.flatnonzero(laid_out == 0).tolist()
         position = len(laid_out)
         self._bytes = (position + 7) // 8
         self._width = self._bytes * 8
-        self._positions = positions
-        self._masks: dict[int, tuple[int, int]] = {}
+        self._forward, self._reversed = _masks(laid_out, needed, width=self._width)
         guard_bits = _bits(guards, self._bytes)
         self._tokens = ((1 << position) - 1) & ~guard_bits
         self._guards_reversed = self._reverse(guard_bits)
@@ -106,38 +109,30 @@ class _PredictedLines:
         self._finished = _bits([self._width - 1 - g for g in guards[:-1]], self._bytes)
 
     def _reverse(self, value: int) -> int:
-        return int.from_bytes(value.to_bytes(self._bytes, "little").translate(_REVERSED_BYTE)[::-1], "little")
+        return int.from_bytes(value.to_bytes(self._bytes, "big").translate(_REVERSED_BYTE), "little")
 
-    def _mask(self, token: int) -> tuple[int, int]:
-        """Bits where the predicted lines hold `token`: forward and reversed layout."""
-        found = self._masks.get(token)
-        if found is None:
-            positions = self._positions[token]  # a few, mostly: a sum of powers of two beats a byte array
-            forward = sum(map(_ONE.__lshift__, positions))
-            reverse = sum(map(_ONE.__lshift__, map((self._width - 1).__sub__, positions)))
-            found = self._masks[token] = (forward, reverse)
-        return found
-
-    def union_lcs(self, line: list[int]) -> list[int]:
+    def union_lcs(self, line: str) -> str:
         """The tokens of `line` (all present in the predicted lines) on the union of rouge-score's LCSs."""
-        masks = [self._mask(token) for token in line]
         tokens, size = self._tokens, self._bytes
         row = tokens  # all ones: no column adds to the LCS yet
         steps = []
-        for forward, _ in masks:
+        for forward in map(self._forward.__getitem__, line):
             match = forward & row
-            after = (row + match) | (row - match)  # carries stop at the guard above each line
+            after = (row + match) | (row ^ match)  # carries stop at the guard above each line
             # Columns where this row's LCS exceeds the previous row's: from each moved zero up to the
             # bit its carry set (for Hyyrö's vectors, a zero bit is a column that adds one to the LCS).
-            steps.append((after & ~row) - (row & ~after))
+            # That is (after & ~row) - (row & ~after), written with the changed bits x: x - 2 (row & x).
+            changed = row ^ after
+            steps.append(changed - ((row & changed) << 1))
             row = after & tokens
-        # Every row reversed at once: laid end to end and bit-reversed, the last row comes first.
-        flipped = b"".join([step.to_bytes(size, "little") for step in steps]).translate(_REVERSED_BYTE)[::-1]
+        # Every row reversed at once (the last row first): big-endian bytes with their bits reversed, read
+        # as little-endian, put bit q at width - 1 - q.
+        flipped = b"".join([step.to_bytes(size, "big") for step in reversed(steps)]).translate(_REVERSED_BYTE)
         steps_reversed = [int.from_bytes(flipped[offset : offset + size], "little") for offset in range(0, len(flipped), size)]
         guards, finished = self._guards_reversed, self._finished
         bound = self._start
         kept = [False] * len(line)
-        for index, step, (_, match) in zip(range(len(line) - 1, -1, -1), steps_reversed, reversed(masks)):
+        for index, step, match in zip(range(len(line) - 1, -1, -1), steps_reversed, map(self._reversed.__getitem__, reversed(line))):
             candidates = ((match | ~step) & (guards - bound)) | guards
             hit = candidates & ~(candidates - bound)  # lowest candidate at or above each line's bound
             matched = hit & match
@@ -145,7 +140,27 @@ class _PredictedLines:
             bound = (matched << 1) | (hit ^ matched)
             if bound == finished:
                 break
-        return [token for token, keep in zip(line, kept) if keep]
+        return "".join([token for token, keep in zip(line, kept) if keep])
+
+
+def _masks(laid_out: np.ndarray, needed: set[str], *, width: int) -> tuple[dict[str, int], dict[str, int]]:
+    """For each needed token, the bits of its positions in the layout: forward, and reversed (bit q at width - 1 - q)."""
+    forward, reversed_ = {}, {}
+    size = width // 8
+    tokens = sorted(needed)
+    block = max(1, _MASK_BLOCK_BYTES // size)  # tokens per byte table
+    for first in range(0, len(tokens), block):
+        chosen = tokens[first : first + block]
+        wanted = np.fromiter(map(ord, chosen), dtype=np.uint32, count=len(chosen))
+        row = np.searchsorted(wanted, laid_out)  # each position's row among the chosen tokens, if it is one
+        positions = np.flatnonzero(wanted[np.minimum(row, len(wanted) - 1)] == laid_out)
+        table = np.zeros((len(chosen), size), dtype=np.uint8)
+        np.bitwise_or.at(table, (row[positions], positions >> 3), np.left_shift(1, positions & 7).astype(np.uint8))
+        for token, bits in zip(chosen, table):
+            data = bits.tobytes()
+            forward[token] = int.from_bytes(data, "little")
+            reversed_[token] = int.from_bytes(data.translate(_REVERSED_BYTE), "big")
+    return forward, reversed_
 
 
 def _bits(positions: Sequence[int], size: int) -> int:
