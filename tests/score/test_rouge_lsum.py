@@ -75,13 +75,13 @@ def test_equals_rouge_score(gold: str, prediction: str, scorer: rouge_scorer.Rou
 def test_the_longest_common_subsequence_is_rouge_scores_own_choice() -> None:
     # Gold line "a b" against predicted lines "b a" and "a": rouge-score's backtracking takes "a" from
     # "b a" (not "b"), so the union is {a}: one hit. Another LCS choice would give {a, b}: two hits.
-    assert summary_lcs_hits([["a", "b"]], [["b", "a"], ["a"]]) == 1
-    assert summary_lcs_hits([["a", "b"]], [["b", "a"]]) == 1
+    assert summary_lcs_hits("a b", "b a\na").hits == 1
+    assert summary_lcs_hits("a b", "b a").hits == 1
 
 
 def test_hits_are_clipped_by_token_counts() -> None:
     # Both gold lines match the one predicted "x"; only one copy of "x" is there to be hit.
-    assert summary_lcs_hits([["x"], ["x"]], [["x"]]) == 1
+    assert summary_lcs_hits("x\nx", "x") == (1, 2, 1)
 
 
 def test_tokens_written_past_the_surrogate_code_points_score_the_same(scorer: rouge_scorer.RougeScorer) -> None:
@@ -96,3 +96,21 @@ def test_tokens_written_past_the_surrogate_code_points_score_the_same(scorer: ro
     assert isinstance(counts, OverlapCounts)
     assert counts.overlap == round(want.precision * counts.predicted)
     assert counts.scores()["f1"] == pytest.approx(want.fmeasure, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("gold", "prediction"),
+    [
+        ("a\x00b c\nd e", "a\x00b\nd c e"),  # the first candidate line mark, U+0000, is in both texts
+        ("\x00 \x01 x\ny", "\x01 \x00\ny x"),  # so are the next ones
+        ("a b\r\nc d\n\n \n", "c d\r\n\na b"),  # carriage returns and blank lines
+        ("x\ny", "\n\n"),  # a prediction with lines but no tokens
+    ],
+)
+def test_line_marks_and_blank_lines(gold: str, prediction: str, scorer: rouge_scorer.RougeScorer) -> None:
+    want = scorer.score(gold, prediction)["rougeLsum"]
+    page = GoldPage.from_record({"id": "p", "html": "", "gold_text": gold})
+    counts = get_metric("rouge-lsum").page_counts(prediction, page)
+    assert isinstance(counts, OverlapCounts)
+    assert counts.scores()["f1"] == pytest.approx(want.fmeasure, abs=1e-9)
+    assert counts.scores()["precision"] == pytest.approx(want.precision, abs=1e-9)

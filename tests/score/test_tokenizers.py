@@ -73,34 +73,34 @@ def test_tokens_taken_from_the_aeb_runs_are_the_tokenizers_own(name: str, text: 
     from cleanbench.score.tokenize import recased
 
     tokenizer = TOKENIZERS[name]
-    case = tokenizer.case_of_words(text)
-    if case is not None:
-        assert recased(TOKENIZERS["aeb"](text), case) == tokenizer(text)
+    runs = tokenizer.word_runs(text)
+    if runs is not None:
+        assert recased(TOKENIZERS["aeb"](runs.text), runs.case) == tokenizer(text)
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "case"),
+    ("name", "text", "runs"),
     [
-        ("unicode", "Plain ASCII", "fold"),
-        ("unicode", "Straße “quoted”", "fold"),
+        ("unicode", "Plain ASCII", ("Plain ASCII", "fold")),
+        ("unicode", "Straße “quoted”", ("Straße “quoted”", "fold")),
+        ("unicode", "ﬁne™ …", ("fineTM ...", "fold")),  # the runs of its NFKC form
         ("unicode", "hindi हिन्दी", None),
         ("unicode", "東京", None),
-        ("unicode", "ﬁne", None),
-        ("wcxb", "Straße", "lower"),
+        ("wcxb", "Straße", ("Straße", "lower")),
         ("wcxb", "İstanbul", None),
-        ("aeb", "İstanbul", "keep"),
+        ("aeb", "İstanbul", ("İstanbul", "keep")),
         ("whitespace", "plain", None),
     ],
 )
-def test_case_of_words(name: str, text: str, case: str | None) -> None:
-    assert TOKENIZERS[name].case_of_words(text) == case
+def test_word_runs(name: str, text: str, runs: tuple[str, str] | None) -> None:
+    assert TOKENIZERS[name].word_runs(text) == runs
 
 
 def test_the_unicode_tokenizer_equals_its_definition_on_every_code_point(monkeypatch: pytest.MonkeyPatch) -> None:
     # Its definition: NFKC, casefold, then the regex module's pattern. Its quick path (re's \w+ runs
     # casefolded one by one, taken when every character folds word by word) must give the same tokens:
     # checked on a text holding every such code point between word and non-word neighbours, once as
-    # the tokenizer reads it and once through case_of_words, as the metrics read it.
+    # the tokenizer reads it and once through word_runs, as the metrics read it.
     import sys
     import unicodedata
 
@@ -117,13 +117,13 @@ def test_the_unicode_tokenizer_equals_its_definition_on_every_code_point(monkeyp
     assert _casefolds_word_by_word(unicodedata.normalize("NFKC", text))  # the quick path is taken
     defined = _UNICODE_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
     assert TOKENIZERS["unicode"](text) == defined
-    normal = "".join(f"{c}a{c} {c}" for c in quick if unicodedata.is_normalized("NFKC", c))
-    assert TOKENIZERS["unicode"].case_of_words(normal) == "fold"
-    assert recased(TOKENIZERS["aeb"](normal), "fold") == _UNICODE_TOKEN.findall(normal.casefold())
+    runs = TOKENIZERS["unicode"].word_runs(text)
+    assert runs is not None
+    assert recased(TOKENIZERS["aeb"](runs.text), runs.case) == defined
 
 
 def test_lowercasing_keeps_every_character_a_word_character_or_not() -> None:
-    # What wcxb's case_of_words rests on: apart from U+0130, lowercasing maps one character to one,
+    # What wcxb's word_runs rests on: apart from U+0130, lowercasing maps one character to one,
     # and never turns a \w character into a non-\w one or back (checked on every code point).
     import re
     import sys
@@ -145,7 +145,7 @@ def test_texts_whose_lowercase_moves_or_depends_on_context_are_tokenized_themsel
     from cleanbench.score.tokenize import recased
 
     wcxb = TOKENIZERS["wcxb"]
-    assert wcxb.case_of_words(text) is None
+    assert wcxb.word_runs(text) is None
     assert recased(TOKENIZERS["aeb"](text), "lower") != wcxb(text)
 
 
@@ -159,3 +159,15 @@ def test_no_spaceless_script_character_below_u1100_or_in_general_punctuation() -
     found = _SPACELESS_CHARACTER.findall(every)
     assert len(found) > 90_000  # Han alone has more
     assert all(map(_maybe_spaceless, found))
+
+
+def test_the_quick_scan_passes_exactly_the_common_block_characters_that_fold_word_by_word() -> None:
+    import sys
+
+    from cleanbench.score.tokenize import _COMMON_BLOCKS, _casefolds_word_by_word_alone, _outside_common_blocks
+
+    pattern = _outside_common_blocks()
+    passed = {code for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and pattern.search(chr(code)) is None}
+    expected = {code for block in _COMMON_BLOCKS for code in block if _casefolds_word_by_word_alone(chr(code))}
+    assert passed == expected
+    assert 0x2019 in passed and 0x0301 not in passed  # a curly apostrophe does; a combining accent does not

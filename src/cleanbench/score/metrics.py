@@ -26,9 +26,10 @@ import numpy as np
 from cleanbench import __version__
 from cleanbench.errors import MetricError
 from cleanbench.gold.schema import NOISE_LABELS, GoldPage
+from cleanbench.score.distinct import distinct
 from cleanbench.score.rouge import summary_lcs_hits
 from cleanbench.score.signature import Signature
-from cleanbench.score.tokenize import TOKENIZERS, Tokenizer, recased
+from cleanbench.score.tokenize import TOKENIZERS, Tokenizer, WordRuns, recased
 
 if TYPE_CHECKING:
     from cleanbench.score.aggregate import Bootstrap
@@ -406,9 +407,7 @@ class RougeLsumMetric(Metric):
     tokenizer = TOKENIZERS["whitespace"]
 
     def count(self, text: str, page: GoldPage) -> OverlapCounts:
-        gold, pred = self.tokenizer.lines(page.gold_text or ""), self.tokenizer.lines(text)
-        gold_total, pred_total = sum(map(len, gold)), sum(map(len, pred))
-        hits = summary_lcs_hits(gold, pred) if gold_total and pred_total else 0
+        hits, gold_total, pred_total = summary_lcs_hits(page.gold_text or "", text)
         # rouge-score's own arithmetic, so that page scores are the same floats (0 when either side is empty).
         precision = hits / pred_total if pred_total and gold_total else 0.0
         recall = hits / gold_total if pred_total and gold_total else 0.0
@@ -468,13 +467,13 @@ class DuplicationMetric(Metric):
 def _tokens(tokenizer: Tokenizer, text: str) -> Sequence[str]:
     """Memoised tokens (shared: never modified): a page's gold text is read by several metrics and extractors.
 
-    A tokenizer whose tokens of `text` are the `aeb` tokens recased takes them from there.
+    A tokenizer whose tokens of `text` are `aeb` tokens recased takes them from there.
     """
     words = TOKENIZERS["aeb"]
     if tokenizer is not words:
-        case = tokenizer.case_of_words(text)
-        if case is not None:
-            return recased(_tokens(words, text), case)
+        runs = tokenizer.word_runs(text)
+        if runs is not None:
+            return recased(_tokens(words, runs.text), runs.case)
     return tokenizer(text)
 
 
@@ -487,15 +486,13 @@ def _ngram_set(tokenizer: Tokenizer, text: str, n: int) -> frozenset[tuple[str, 
 class _Words:
     """A text's `\\w+` runs (the `aeb` tokens) as distinct types, in order of first appearance, and type ids.
 
-    Tokenizers whose tokens are these runs recased (`Tokenizer.case_of_words`) encode a text through
+    Tokenizers whose tokens are such runs recased (`Tokenizer.word_runs`) encode a text through
     its types: each type is recased and looked up once, and the tokens follow by a numpy gather.
     """
 
     def __init__(self, text: str) -> None:
         self.tokens = _tokens(TOKENIZERS["aeb"], text)
-        ids = dict(zip(dict.fromkeys(self.tokens), count()))
-        self.types = list(ids)
-        self.ids = np.fromiter(map(ids.__getitem__, self.tokens), dtype=np.int64, count=len(self.tokens))
+        self.types, self.ids = distinct(self.tokens)
 
 
 @lru_cache(maxsize=64)
@@ -513,32 +510,16 @@ class _GoldIndex:
     integers beyond (slower, same numbers).
     """
 
-    def __init__(self, tokenizer: Tokenizer, gold_text: str) -> None:
-        self.tokenizer = tokenizer
-        case = tokenizer.case_of_words(gold_text)
-        if case is None:
-            tokens = _tokens(tokenizer, gold_text)
-            self.vocabulary = dict(zip(dict.fromkeys(tokens), count()))
-            self.base = len(self.vocabulary) + 2
-            self.digits = self._encode_tokens(tokens)
-        else:
-            words = _words(gold_text)
-            types = recased(words.types, case)
-            self.vocabulary = dict(zip(dict.fromkeys(types), count()))
-            self.base = len(self.vocabulary) + 2
-            self.digits = self._encode_tokens(types)[words.ids]
+    def __init__(self, types: Sequence[str], ids: np.ndarray) -> None:
+        """From the gold's token types (equal types allowed) and each token's type id."""
+        self.vocabulary = dict(zip(dict.fromkeys(types), count()))
+        self.base = len(self.vocabulary) + 2
+        self.digits = self.encode(types)[ids]
         self._grams: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._words: np.ndarray | None = None
 
-    def encode(self, text: str) -> np.ndarray:
-        """The digits of another text's tokens."""
-        case = self.tokenizer.case_of_words(text)
-        if case is None:
-            return self._encode_tokens(_tokens(self.tokenizer, text))
-        words = _words(text)
-        return self._encode_tokens(recased(words.types, case))[words.ids]
-
-    def _encode_tokens(self, tokens: Sequence[str]) -> np.ndarray:
+    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+        """The digits of tokens."""
         return np.fromiter(map(self.vocabulary.get, tokens, repeat(self.base - 2)), dtype=np.int64, count=len(tokens)) + 1
 
     def grams(self, digits: np.ndarray, n: int, *, short: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -586,14 +567,45 @@ def _gram_count(tokens: int, n: int, *, short: bool = False) -> int:
 
 
 @lru_cache(maxsize=64)
+def _runs(tokenizer: Tokenizer, text: str) -> WordRuns | None:
+    """The tokenizer's `word_runs`, with "fold" said as "lower" where the two agree on the text's words:
+    the unicode and wcxb tokenizers then share one index of a text (the common case)."""
+    runs = tokenizer.word_runs(text)
+    if runs is not None and runs.case == "fold":
+        joined = " ".join(_words(runs.text).types)
+        if joined.casefold() == joined.lower():
+            return WordRuns(runs.text, "lower")
+    return runs
+
+
+@lru_cache(maxsize=64)
 def _gold_index(tokenizer: Tokenizer, gold_text: str) -> _GoldIndex:
-    return _GoldIndex(tokenizer, gold_text)
+    runs = _runs(tokenizer, gold_text)
+    if runs is None:
+        return _GoldIndex(*distinct(_tokens(tokenizer, gold_text)))
+    return _runs_index(runs)
+
+
+@lru_cache(maxsize=64)
+def _runs_index(runs: WordRuns) -> _GoldIndex:
+    words = _words(runs.text)
+    return _GoldIndex(recased(words.types, runs.case), words.ids)
 
 
 @lru_cache(maxsize=64)
 def _encoded(tokenizer: Tokenizer, gold_text: str, text: str) -> np.ndarray:
     """A text's digits in a gold text's vocabulary (words and duplication read the same ones)."""
-    return _gold_index(tokenizer, gold_text).encode(text)
+    index = _gold_index(tokenizer, gold_text)
+    runs = _runs(tokenizer, text)
+    if runs is None:
+        return index.encode(_tokens(tokenizer, text))
+    return _encoded_runs(index, runs)
+
+
+@lru_cache(maxsize=64)
+def _encoded_runs(index: _GoldIndex, runs: WordRuns) -> np.ndarray:
+    words = _words(runs.text)
+    return index.encode(recased(words.types, runs.case))[words.ids]
 
 
 # --- registry -------------------------------------------------------------------------------------

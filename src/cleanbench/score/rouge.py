@@ -23,57 +23,92 @@ line holds as a subsequence once tokens absent from the prediction are dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, repeat
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 from cleanbench.errors import MetricError
+from cleanbench.score.distinct import distinct
 
 _REVERSED_BYTE = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
+_REVERSED_BITS = np.frombuffer(_REVERSED_BYTE, dtype=np.uint8)
 _ONE = 1
-_GUARD = "\x00"
-# Each distinct predicted token is written as one character (code points from 1, surrogates skipped),
-# so that a line is a str: rapidfuzz, sets and counting then work on whole lines in C.
-_SYMBOL_CODES = (range(1, 0xD800), range(0xE000, 0x110000))
-_MOST_SYMBOLS = sum(map(len, _SYMBOL_CODES))
+_GUARD = "\x00"  # between the predicted lines laid end to end
+# Each distinct predicted token is written as one character, so that a line is a str: rapidfuzz, sets
+# and counting then work on whole lines in C. "\n" ends a line; "\x00" stands for a gold token that
+# the prediction lacks; the other code points are tokens (surrogates skipped).
+_LINE_END, _ABSENT = "\n", "\x00"
+_MOST_SYMBOLS = 0x110000 - 2 - 0x800
 _MASK_BLOCK_BYTES = 1 << 24  # the byte table that token masks are built in, at most (a page's masks may be more)
 
 
-def summary_lcs_hits(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> int:
-    """rouge-score's summary-level LCS hits of tokenized gold lines against tokenized predicted lines."""
-    pred_lines = [line for line in pred if line]
-    distinct = dict.fromkeys(chain.from_iterable(pred_lines))
-    if len(distinct) > _MOST_SYMBOLS:
-        raise MetricError(f"rouge-lsum: the prediction has {len(distinct):,} distinct tokens, more than the {_MOST_SYMBOLS:,} it can score")
-    symbol = dict(zip(distinct, map(chr, chain.from_iterable(_SYMBOL_CODES))))
-    pred_strings = ["".join(map(symbol.__getitem__, line)) for line in pred_lines]
-    # The union of each gold line, as symbols. A gold line that a predicted line holds whole (equal,
-    # or as a subsequence once its tokens absent from the prediction are dropped: rapidfuzz's LCS length
-    # says) is its own union, whatever the LCS choice; the others need rouge-score's backtracking.
-    whole = set(pred_strings)
+class LcsHits(NamedTuple):
+    """rouge-score's summary-level LCS hits of a prediction, and both texts' token counts."""
+
+    hits: int
+    gold: int
+    predicted: int
+
+
+def summary_lcs_hits(gold: str, prediction: str) -> LcsHits:
+    """rouge-score's summary-level LCS hits: "\n"-separated lines as sentences, `str.split()` tokens."""
+    # Both texts' tokens in one split each, a separator token (a character neither text holds) in
+    # place of each line break; then every token as its symbol, and lines again by splitting on "\n".
+    separator = _unused_character(gold, prediction)
+    predicted = prediction.replace("\n", f" {separator} ").split()
+    types, ids = distinct([separator, *predicted, *gold.replace("\n", f" {separator} ").split()])
+    # Type 0 is the separator; the prediction's other types come next; a type first met in the gold is absent.
+    known = int(ids[: len(predicted) + 1].max()) + 1
+    if known - 1 > _MOST_SYMBOLS:
+        raise MetricError(f"rouge-lsum: the prediction has {known - 1:,} distinct tokens, more than the {_MOST_SYMBOLS:,} it can score")
+    codes = ids + (ids >= 0x0A) + 0x800 * (ids >= 0xD7FF)  # type k > 0 as the k-th symbol code point
+    codes[ids == 0] = ord(_LINE_END)
+    codes[ids >= known] = ord(_ABSENT)
+    pred_symbols, gold_symbols = _text(codes[1 : len(predicted) + 1]), _text(codes[len(predicted) + 1 :])
+    counts = LcsHits(0, len(gold_symbols) - gold_symbols.count(_LINE_END), len(pred_symbols) - pred_symbols.count(_LINE_END))
+    if not counts.gold or not counts.predicted:
+        return counts
+    pred_lines = list(filter(None, pred_symbols.split(_LINE_END)))
+    # The union of each gold line, as symbols. A gold line that a predicted line holds whole (as a run
+    # of it, or as a subsequence: rapidfuzz's LCS length says), once its tokens absent from the
+    # prediction are dropped, is its own union whatever the LCS choice; the others need rouge-score's
+    # backtracking.
+    pred_joined = _LINE_END.join(pred_lines)
     union: list[str] = []
     open_lines = []
-    for line in gold:
-        present = "".join(map(symbol.get, line, repeat("")))  # tokens absent from the prediction dropped
-        if len(present) == len(line) and present in whole:
+    for line in gold_symbols.split(_LINE_END):
+        present = line.replace(_ABSENT, "") if _ABSENT in line else line  # absent tokens match nothing
+        if present in pred_joined:  # in one predicted line: "\n" is in no gold line
             union.append(present)
-        elif present:
+        else:
             open_lines.append(present)
     if open_lines:
-        longest = process.cdist(open_lines, pred_strings, scorer=LCSseq.similarity, dtype="int32").max(axis=1).tolist()
+        longest = process.cdist(open_lines, pred_lines, scorer=LCSseq.similarity, dtype="int32").max(axis=1).tolist()
         backtrack = []
         for present, best in zip(open_lines, longest):
             (union if best == len(present) else backtrack).append(present)
         if backtrack:
-            lines = _PredictedLines(pred_strings, needed=set("".join(backtrack)))
+            lines = _PredictedLines(pred_lines, needed=set("".join(backtrack)))
             union.extend(map(lines.union_lcs, backtrack))
     # rouge-score walks the unions in gold order and counts a token while both texts have a copy left.
     # Copies of different tokens never interact and a union never holds more copies of a token than the
     # gold does, so each token adds min(copies in the unions, copies in the prediction).
-    counted, available = _symbol_counts("".join(union)), _symbol_counts("".join(pred_strings))
-    return int(np.minimum(counted, available[: len(counted)]).sum())
+    counted, available = _symbol_counts("".join(union)), _symbol_counts(pred_symbols)
+    return counts._replace(hits=int(np.minimum(counted, available[: len(counted)]).sum()))
+
+
+def _unused_character(*texts: str) -> str:
+    """The first character that is not white space and that none of `texts` holds."""
+    for character in map(chr, range(0x110000)):
+        if not character.isspace() and not any(character in text for text in texts):
+            return character
+    raise MetricError("rouge-lsum: the texts hold every character, so lines cannot be marked")
+
+
+def _text(codes: np.ndarray) -> str:
+    return codes.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 def _codes(text: str) -> np.ndarray:
@@ -156,10 +191,11 @@ def _masks(laid_out: np.ndarray, needed: set[str], *, width: int) -> tuple[dict[
         positions = np.flatnonzero(wanted[np.minimum(row, len(wanted) - 1)] == laid_out)
         table = np.zeros((len(chosen), size), dtype=np.uint8)
         np.bitwise_or.at(table, (row[positions], positions >> 3), np.left_shift(1, positions & 7).astype(np.uint8))
-        for token, bits in zip(chosen, table):
-            data = bits.tobytes()
-            forward[token] = int.from_bytes(data, "little")
-            reversed_[token] = int.from_bytes(data.translate(_REVERSED_BYTE), "big")
+        ahead = table.tobytes()
+        behind = _REVERSED_BITS[table[:, ::-1]].tobytes()  # bytes in reverse order, bits reversed
+        for offset, token in zip(range(0, len(ahead), size), chosen):
+            forward[token] = int.from_bytes(ahead[offset : offset + size], "little")
+            reversed_[token] = int.from_bytes(behind[offset : offset + size], "little")
     return forward, reversed_
 
 

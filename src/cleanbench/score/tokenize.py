@@ -12,7 +12,8 @@ import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar
+from functools import cache
+from typing import ClassVar, NamedTuple
 
 import regex
 
@@ -35,6 +36,13 @@ def _maybe_spaceless(character: str) -> bool:
     return character >= "\u1100" and not "\u2000" <= character <= "\u206f"
 
 
+class WordRuns(NamedTuple):
+    """A tokenizer's tokens of a text as `\\w+` runs: those of `text`, recased by `case` ("keep", "lower", "fold")."""
+
+    text: str
+    case: str
+
+
 class Tokenizer(ABC):
     """A named text-to-tokens function."""
 
@@ -46,17 +54,13 @@ class Tokenizer(ABC):
     @abstractmethod
     def __call__(self, text: str) -> list[str]: ...
 
-    def case_of_words(self, text: str) -> str | None:
-        """How this tokenizer's tokens of `text` follow from the text's `\\w+` runs (the `aeb` tokens).
+    def word_runs(self, text: str) -> WordRuns | None:
+        """How this tokenizer's tokens of `text` follow from `\\w+` runs (the `aeb` tokens), if they do.
 
-        "keep": they are the runs; "lower" / "fold": each run lowercased / casefolded (see `recased`);
-        None: they do not follow. A caller that holds the runs can then skip tokenizing.
+        A caller that holds the runs of `WordRuns.text` (`text`, or a normal form of it) can then skip
+        tokenizing: the tokens are those runs recased by `WordRuns.case` (see `recased`).
         """
         return None
-
-    def lines(self, text: str) -> list[list[str]]:
-        """The tokens of each non-empty line ("\\n"-separated), as ROUGE-LSum reads sentences."""
-        return [self(line) for line in text.split("\n") if line]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -68,16 +72,17 @@ class UnicodeTokenizer(Tokenizer):
     normalisation = "NFKC"
     description = "NFKC, casefold, \\w+ runs; each Han, Hiragana, Katakana and Hangul character its own token"
 
-    def case_of_words(self, text: str) -> str | None:
-        # NFKC would change nothing, and casefolding the whole text then splitting it with the regex
-        # module's \w gives the runs of re's \w casefolded one by one (_casefolds_word_by_word).
-        return "fold" if unicodedata.is_normalized("NFKC", text) and _casefolds_word_by_word(text) else None
+    def word_runs(self, text: str) -> WordRuns | None:
+        # Casefolding the NFKC text then splitting it with the regex module's \w gives the runs of re's
+        # \w casefolded one by one, when every character folds word by word (_casefolds_word_by_word).
+        normal = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+        return WordRuns(normal, "fold") if _casefolds_word_by_word(normal) else None
 
     def __call__(self, text: str) -> list[str]:
-        normal = unicodedata.normalize("NFKC", text)
-        if _casefolds_word_by_word(normal):
-            return recased(_WORD.findall(normal), "fold")
-        folded = normal.casefold()
+        runs = self.word_runs(text)
+        if runs is not None:
+            return recased(_WORD.findall(runs.text), runs.case)
+        folded = unicodedata.normalize("NFKC", text).casefold()
         plain = folded.isascii() or not any(map(_maybe_spaceless, set(folded))) or not _SPACELESS_CHARACTER.search(folded)
         return (_UNICODE_WORD if plain else _UNICODE_TOKEN).findall(folded)
 
@@ -88,8 +93,8 @@ class AebTokenizer(Tokenizer):
     normalisation = "none"
     description = "\\w+ runs, case kept (Zyte's article-extraction-benchmark scorer)"
 
-    def case_of_words(self, text: str) -> str | None:
-        return "keep"
+    def word_runs(self, text: str) -> WordRuns | None:
+        return WordRuns(text, "keep")
 
     def __call__(self, text: str) -> list[str]:
         return _AEB_TOKEN.findall(text)
@@ -101,11 +106,11 @@ class WcxbTokenizer(Tokenizer):
     normalisation = "none"
     description = "\\w+ runs of the lowercased text (WCXB's scorer)"
 
-    def case_of_words(self, text: str) -> str | None:
+    def word_runs(self, text: str) -> WordRuns | None:
         # Lowercasing maps one character to one and keeps whether it is \w (tests check every code
         # point), so the runs stay where they were; but İ becomes two characters, and Σ lowercases by
         # its context (final ς or σ), which a run alone does not show.
-        return "lower" if "\u0130" not in text and "\u03a3" not in text else None
+        return WordRuns(text, "lower") if "\u0130" not in text and "\u03a3" not in text else None
 
     def __call__(self, text: str) -> list[str]:
         return _WORD.findall(text.lower())
@@ -119,9 +124,6 @@ class WhitespaceTokenizer(Tokenizer):
 
     def __call__(self, text: str) -> list[str]:
         return text.split()
-
-    def lines(self, text: str) -> list[list[str]]:
-        return list(map(str.split, filter(None, text.split("\n"))))
 
 
 def recased(words: Sequence[str], case: str) -> list[str]:
@@ -143,18 +145,40 @@ def recased(words: Sequence[str], case: str) -> list[str]:
 # characters are met; ASCII is known.
 _FOLDS_BY_WORD: set[str] = {chr(code) for code in range(128)}
 _FOLDS_OTHERWISE: set[str] = set()
+# Most texts are written in the blocks below: Latin, Greek, Cyrillic, Armenian, and the punctuation,
+# super- and subscripts and currency signs of General Punctuation to Currency Symbols.
+_COMMON_BLOCKS = (range(0x0000, 0x0590), range(0x2000, 0x20D0))
+
+
+@cache
+def _outside_common_blocks() -> re.Pattern[str]:
+    """A pattern for any character other than those of the common blocks that fold word by word."""
+    folding = [code for block in _COMMON_BLOCKS for code in block if _casefolds_word_by_word_alone(chr(code))]
+    runs = []  # consecutive code points as one range of the character class
+    for code in folding:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return re.compile("[^" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in runs) + "]")
+
+
+def _casefolds_word_by_word_alone(character: str) -> bool:
+    folded = character.casefold()
+    word = _WORD.match(character) is not None
+    return not _SPACELESS_CHARACTER.search(folded) and all((_UNICODE_WORD.match(part) is not None) == word for part in folded)
 
 
 def _casefolds_word_by_word(text: str) -> bool:
+    if _outside_common_blocks().search(text) is None:  # one scan in C, no set of the text's characters
+        return True
     characters = set(text)
     if characters <= _FOLDS_BY_WORD:
         return True
     for character in characters - _FOLDS_BY_WORD:
         if character in _FOLDS_OTHERWISE:
             return False
-        folded = character.casefold()
-        word = _WORD.match(character) is not None
-        if _SPACELESS_CHARACTER.search(folded) or any((_UNICODE_WORD.match(part) is not None) != word for part in folded):
+        if not _casefolds_word_by_word_alone(character):
             _FOLDS_OTHERWISE.add(character)
             return False
         _FOLDS_BY_WORD.add(character)
