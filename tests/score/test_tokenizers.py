@@ -164,10 +164,18 @@ def test_no_spaceless_script_character_below_u1100_or_in_general_punctuation() -
 def test_the_quick_scan_passes_exactly_the_common_block_characters_that_fold_word_by_word() -> None:
     import sys
 
-    from cleanbench.score.tokenize import _COMMON_BLOCKS, _casefolds_word_by_word_alone, _outside_common_blocks
+    import unicodedata
+
+    from cleanbench.score.tokenize import _COMMON_BLOCKS, _UNICODE_TOKEN, _outside_common_blocks, _quick, recased
 
     pattern = _outside_common_blocks()
     passed = {code for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and pattern.search(chr(code)) is None}
-    expected = {code for block in _COMMON_BLOCKS for code in block if _casefolds_word_by_word_alone(chr(code))}
+    expected = {code for block in _COMMON_BLOCKS for code in block if _quick(chr(code))}
     assert passed == expected
-    assert 0x2019 in passed and 0x0301 not in passed  # a curly apostrophe does; a combining accent does not
+    assert {0x2019, 0x00A0, 0x2026} <= passed  # curly apostrophe; no-break space and ellipsis (NFKC: " ", "...")
+    assert not {0x0301, 0x2122, 0x00BD} & passed  # combining accent; ™ and ½ (NFKC: "TM", "1⁄2": runs change)
+    # A text of all of them, between word and non-word neighbours: its runs casefolded are the tokens of
+    # its NFKC form, as the unicode tokenizer defines them.
+    text = "".join(f"{c}a{c} {c}" for c in map(chr, sorted(passed)))
+    assert TOKENIZERS["unicode"].word_runs(text) == (text, "fold")
+    assert recased(TOKENIZERS["aeb"](text), "fold") == _UNICODE_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())

@@ -75,6 +75,9 @@ class UnicodeTokenizer(Tokenizer):
     def word_runs(self, text: str) -> WordRuns | None:
         # Casefolding the NFKC text then splitting it with the regex module's \w gives the runs of re's
         # \w casefolded one by one, when every character folds word by word (_casefolds_word_by_word).
+        # Texts in the common blocks need no normal form: NFKC changes none of their runs.
+        if _outside_common_blocks().search(text) is None:
+            return WordRuns(text, "fold")
         normal = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
         return WordRuns(normal, "fold") if _casefolds_word_by_word(normal) else None
 
@@ -146,14 +149,15 @@ def recased(words: Sequence[str], case: str) -> list[str]:
 _FOLDS_BY_WORD: set[str] = {chr(code) for code in range(128)}
 _FOLDS_OTHERWISE: set[str] = set()
 # Most texts are written in the blocks below: Latin, Greek, Cyrillic, Armenian, and the punctuation,
-# super- and subscripts and currency signs of General Punctuation to Currency Symbols.
+# super- and subscripts and currency signs of General Punctuation to Currency Symbols. A text made of
+# their characters that fold word by word and keep the runs under NFKC is checked in one C scan.
 _COMMON_BLOCKS = (range(0x0000, 0x0590), range(0x2000, 0x20D0))
 
 
 @cache
 def _outside_common_blocks() -> re.Pattern[str]:
-    """A pattern for any character other than those of the common blocks that fold word by word."""
-    folding = [code for block in _COMMON_BLOCKS for code in block if _casefolds_word_by_word_alone(chr(code))]
+    """A pattern for any character other than the common blocks' that fold word by word and keep the runs under NFKC."""
+    folding = [code for block in _COMMON_BLOCKS for code in block if _quick(chr(code))]
     runs = []  # consecutive code points as one range of the character class
     for code in folding:
         if runs and runs[-1][1] == code - 1:
@@ -161,6 +165,20 @@ def _outside_common_blocks() -> re.Pattern[str]:
         else:
             runs.append([code, code])
     return re.compile("[^" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in runs) + "]")
+
+
+def _quick(character: str) -> bool:
+    """Folds word by word, and NFKC keeps it, or it and its NFKC form are all non-word characters that fold word by word.
+
+    NFKC works character by character in a text without combining marks or conjoining jamo (which do
+    not fold word by word), so a text of such characters has the same \\w+ runs as its NFKC form.
+    """
+    if not _casefolds_word_by_word_alone(character):
+        return False
+    normal = unicodedata.normalize("NFKC", character)
+    if normal == character:
+        return True
+    return _WORD.match(character) is None and all(_WORD.match(part) is None and _casefolds_word_by_word_alone(part) for part in normal)
 
 
 def _casefolds_word_by_word_alone(character: str) -> bool:
