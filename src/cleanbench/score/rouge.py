@@ -166,16 +166,16 @@ class _PredictedLines:
         steps_reversed = [int.from_bytes(flipped[offset : offset + size], "little") for offset in range(0, len(flipped), size)]
         guards, finished = self._guards_reversed, self._finished
         bound = self._start
-        kept = [False] * len(line)
-        for index, step, match in zip(range(len(line) - 1, -1, -1), steps_reversed, map(self._reversed.__getitem__, reversed(line))):
+        matches = []  # from the last token back
+        for step, match in zip(steps_reversed, map(self._reversed.__getitem__, reversed(line))):
             candidates = ((match | ~step) & (guards - bound)) | guards
             hit = candidates & ~(candidates - bound)  # lowest candidate at or above each line's bound
             matched = hit & match
-            kept[index] = matched != 0
+            matches.append(matched)
             bound = (matched << 1) | (hit ^ matched)
             if bound == finished:
                 break
-        return "".join([token for token, keep in zip(line, kept) if keep])
+        return "".join([token for token, matched in zip(reversed(line), matches) if matched])[::-1]
 
 
 def _masks(laid_out: np.ndarray, needed: set[str], *, width: int) -> tuple[dict[str, int], dict[str, int]]:
@@ -189,8 +189,9 @@ def _masks(laid_out: np.ndarray, needed: set[str], *, width: int) -> tuple[dict[
         wanted = np.fromiter(map(ord, chosen), dtype=np.uint32, count=len(chosen))
         row = np.searchsorted(wanted, laid_out)  # each position's row among the chosen tokens, if it is one
         positions = np.flatnonzero(wanted[np.minimum(row, len(wanted) - 1)] == laid_out)
-        table = np.zeros((len(chosen), size), dtype=np.uint8)
-        np.bitwise_or.at(table, (row[positions], positions >> 3), np.left_shift(1, positions & 7).astype(np.uint8))
+        # Each position sets its own bit of a byte, so summing the bits is or-ing them.
+        cells = row[positions] * size + (positions >> 3)
+        table = np.bincount(cells, weights=np.left_shift(1, positions & 7), minlength=len(chosen) * size).astype(np.uint8).reshape(len(chosen), size)
         ahead = table.tobytes()
         behind = _REVERSED_BITS[table[:, ::-1]].tobytes()  # bytes in reverse order, bits reversed
         for offset, token in zip(range(0, len(ahead), size), chosen):
