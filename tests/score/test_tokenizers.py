@@ -105,7 +105,11 @@ def test_the_unicode_tokenizer_equals_its_definition_on_every_code_point(monkeyp
     import unicodedata
 
     from cleanbench.score import tokenize
-    from cleanbench.score.tokenize import _UNICODE_TOKEN, _casefolds_word_by_word, recased
+    from cleanbench.score.tokenize import (
+        _UNICODE_TOKEN,
+        _casefolds_word_by_word,
+        recased,
+    )
 
     # The per-character verdicts this test fills in (about a million) go with it.
     monkeypatch.setattr(tokenize, "_FOLDS_BY_WORD", {chr(code) for code in range(128)})
@@ -163,10 +167,15 @@ def test_no_spaceless_script_character_below_u1100_or_in_general_punctuation() -
 
 def test_the_quick_scan_passes_exactly_the_common_block_characters_that_fold_word_by_word() -> None:
     import sys
-
     import unicodedata
 
-    from cleanbench.score.tokenize import _COMMON_BLOCKS, _UNICODE_TOKEN, _outside_common_blocks, _quick, recased
+    from cleanbench.score.tokenize import (
+        _COMMON_BLOCKS,
+        _UNICODE_TOKEN,
+        _outside_common_blocks,
+        _quick,
+        recased,
+    )
 
     pattern = _outside_common_blocks()
     passed = {code for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and pattern.search(chr(code)) is None}

@@ -58,7 +58,7 @@ def summary_lcs_hits(gold: str, prediction: str) -> LcsHits:
     # place of each line break; then every token as its symbol, and lines again by splitting on "\n".
     separator = _unused_character(gold, prediction)
     predicted = prediction.replace("\n", f" {separator} ").split()
-    types, ids = distinct([separator, *predicted, *gold.replace("\n", f" {separator} ").split()])
+    _, ids = distinct([separator, *predicted, *gold.replace("\n", f" {separator} ").split()])
     # Type 0 is the separator; the prediction's other types come next; a type first met in the gold is absent.
     known = int(ids[: len(predicted) + 1].max()) + 1
     if known - 1 > _MOST_SYMBOLS:

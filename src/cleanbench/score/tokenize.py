@@ -151,7 +151,7 @@ _FOLDS_OTHERWISE: set[str] = set()
 # Most texts are written in the blocks below: Latin, Greek, Cyrillic, Armenian, and the punctuation,
 # super- and subscripts and currency signs of General Punctuation to Currency Symbols. A text made of
 # their characters that fold word by word and keep the runs under NFKC is checked in one C scan.
-_COMMON_BLOCKS = (range(0x0000, 0x0590), range(0x2000, 0x20D0))
+_COMMON_BLOCKS = (range(0x0590), range(0x2000, 0x20D0))
 
 
 @cache
