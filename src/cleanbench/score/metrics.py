@@ -491,8 +491,7 @@ class _Words:
     """
 
     def __init__(self, text: str) -> None:
-        self.tokens = _tokens(TOKENIZERS["aeb"], text)
-        self.types, self.ids = distinct(self.tokens)
+        self.types, self.ids = distinct(_tokens(TOKENIZERS["aeb"], text))
 
 
 @lru_cache(maxsize=64)

@@ -15,9 +15,8 @@ from the prediction match nothing and are dropped from the gold lines. The LCS t
 against all predicted lines at once is held as bit-parallel rows (Hyyrö's LCS bit vectors, one Python
 integer per gold token, the predicted lines laid end to end with a guard bit between them to stop
 carries), and the backtracking rule runs on all predicted lines at once with a few integer operations
-per gold token. Gold lines that need no backtracking are picked
-out first: those equal to a predicted line, and (by rapidfuzz's LCS lengths) those that a predicted
-line holds as a subsequence once tokens absent from the prediction are dropped.
+per gold token. Gold lines that need no backtracking are picked out first: those found as a run of
+one predicted line, and (by rapidfuzz's LCS lengths) those that a predicted line holds as a subsequence.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from cleanbench.score.distinct import distinct
 
 _REVERSED_BYTE = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
 _REVERSED_BITS = np.frombuffer(_REVERSED_BYTE, dtype=np.uint8)
-_ONE = 1
 _GUARD = "\x00"  # between the predicted lines laid end to end
 # Each distinct predicted token is written as one character, so that a line is a str: rapidfuzz, sets
 # and counting then work on whole lines in C. "\n" ends a line; "\x00" stands for a gold token that
