@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import BaselineRegressionError, ResultError
-from cleanbench.results import ExtractorResult, RunResult, write_atomic
+from cleanbench.atomic import write_atomic
+from cleanbench.results import ExtractorResult, RunResult
 
 SCHEMA_VERSION = 1
 DEFAULT_EPSILON = 0.0005

@@ -53,3 +53,7 @@ class ReportError(CleanbenchError):
 
 class MetricError(CleanbenchError):
     """A metric or tokenizer name is unknown, or per-page counts stored for a metric are malformed."""
+
+
+class OutputError(CleanbenchError):
+    """A file or folder cannot be written (no such folder, no permission, not a folder, a full disk)."""

@@ -9,15 +9,14 @@ Writes are atomic (temp file + rename). `load_result` migrates older schema vers
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import ResultError
-from cleanbench.jsonl import json_lines
+from cleanbench.atomic import atomic_file, write_atomic
+from cleanbench.jsonl import loads, read_json_lines, write_lines
 
 SCHEMA_VERSION = 1
 RESULT_FILE = "result.json"
@@ -58,6 +57,20 @@ class Speed:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a row's predictions came from: extracted now, resumed from the output folder, taken from the
+    prediction cache, run again after a crash; `earlier`: the folder held the row from an earlier run that
+    this one did not ask for; `not_cached`: why its outputs are never cached, when they are not."""
+
+    extracted: int
+    resumed: int
+    from_cache: int
+    retried: int = 0
+    earlier: bool = False
+    not_cached: str | None = None
+
+
+@dataclass(frozen=True)
 class ExtractorResult:
     """Everything measured for one extractor. `installed=False` rows carry only the reason."""
 
@@ -73,6 +86,7 @@ class ExtractorResult:
     speed: Speed | None = None
     # slice kind ("page_type", "lang", "noise") -> slice value -> metric -> scores
     slices: Mapping[str, Mapping[str, Mapping[str, MetricScores]]] = field(default_factory=dict)
+    provenance: Provenance | None = None  # where its predictions came from, when this run made them
 
     def value(self, key: str) -> float | None:
         """A number by key: `metric.value_name` ("words.f1", "leak:ad.value"); a bare metric means its main value."""
@@ -114,6 +128,7 @@ class RunResult:
     platform: str
     python: str
     comparisons: tuple[Comparison, ...] = ()
+    isolation: str | None = None  # what cut the workers off from the network; None when no page was extracted
     schema_version: int = SCHEMA_VERSION
 
     def extractor(self, name: str) -> ExtractorResult:
@@ -126,89 +141,191 @@ class RunResult:
         return asdict(self)
 
 
-def _estimate(raw: Mapping[str, Any]) -> Estimate:
-    return Estimate(value=raw.get("value"), low=raw.get("low"), high=raw.get("high"))
+@dataclass(frozen=True)
+class _At:
+    """A place in a result file, for error messages: the file, and the path of the field inside it."""
+
+    file: str
+    path: str = ""
+
+    def __truediv__(self, name: str | int) -> _At:
+        if isinstance(name, int):
+            return _At(self.file, f"{self.path}[{name}]")
+        return _At(self.file, f"{self.path}.{name}" if self.path else name)
+
+    def error(self, message: str) -> ResultError:
+        return ResultError(f"{self.file}: field {self.path!r}: {message}" if self.path else f"{self.file}: {message}")
 
 
-def _metric_scores(raw: Mapping[str, Any]) -> MetricScores:
+def _estimate(raw: Any, at: _At) -> Estimate:
+    fields = _object(raw, at)
+    return Estimate(value=_number(fields, "value", at), low=_number(fields, "low", at), high=_number(fields, "high", at))
+
+
+def _metric_scores(raw: Any, at: _At) -> MetricScores:
+    fields = _object(raw, at)
+    values = _object(fields.get("values"), at / "values")
     return MetricScores(
-        metric=raw["metric"],
-        higher_is_better=raw["higher_is_better"],
-        signature=raw["signature"],
-        values={name: _estimate(value) for name, value in raw["values"].items()},
-        pages=raw["pages"],
-        skipped=raw.get("skipped", 0),
+        metric=_text(fields, "metric", at),
+        higher_is_better=_flag(fields, "higher_is_better", at),
+        signature=_text(fields, "signature", at),
+        values={name: _estimate(value, at / "values" / name) for name, value in values.items()},
+        pages=_count(fields, "pages", at),
+        skipped=_count(fields, "skipped", at, default=0),
     )
 
 
-def _extractor_result(raw: Mapping[str, Any]) -> ExtractorResult:
-    speed = raw.get("speed")
+def _extractor_result(raw: Any, at: _At) -> ExtractorResult:
+    fields = _object(raw, at)
+    speed = fields.get("speed")
+    if speed is not None:
+        timing = _object(speed, at / "speed")
+        speed = Speed(**{name: _number(timing, name, at / "speed") for name in ("median_ms", "p95_ms", "pages_per_s", "peak_rss_mb")})
+    provenance = fields.get("provenance")
+    if provenance is not None:
+        where = at / "provenance"
+        origin = _object(provenance, where)
+        provenance = Provenance(
+            extracted=_count(origin, "extracted", where),
+            resumed=_count(origin, "resumed", where),
+            from_cache=_count(origin, "from_cache", where),
+            retried=_count(origin, "retried", where, default=0),
+            earlier=_flag(origin, "earlier", where, default=False),
+            not_cached=_text(origin, "not_cached", where, optional=True),
+        )
+    failures = _object(fields.get("failures", {}), at / "failures")
+    metrics = _object(fields.get("metrics", {}), at / "metrics")
+    slices = _object(fields.get("slices", {}), at / "slices")
     return ExtractorResult(
-        name=raw["name"],
-        signature=raw["signature"],
-        version=raw.get("version"),
-        options=raw.get("options", {}),
-        installed=raw.get("installed", True),
-        reason=raw.get("reason"),
-        metrics={key: _metric_scores(value) for key, value in raw.get("metrics", {}).items()},
-        failures=dict(raw.get("failures", {})),
-        missing=raw.get("missing", 0),
-        speed=Speed(**speed) if speed else None,
+        name=_text(fields, "name", at),
+        signature=_text(fields, "signature", at),
+        version=_text(fields, "version", at, optional=True),
+        options=_object(fields.get("options", {}), at / "options"),
+        installed=_flag(fields, "installed", at, default=True),
+        reason=_text(fields, "reason", at, optional=True),
+        metrics={key: _metric_scores(value, at / "metrics" / key) for key, value in metrics.items()},
+        failures={status: _count(failures, status, at / "failures") for status in failures},
+        missing=_count(fields, "missing", at, default=0),
+        speed=speed,
         slices={
             kind: {
-                value: {metric: _metric_scores(scores) for metric, scores in metrics.items()}
-                for value, metrics in groups.items()
+                value: {
+                    metric: _metric_scores(scores, at / "slices" / kind / value / metric)
+                    for metric, scores in _object(by_metric, at / "slices" / kind / value).items()
+                }
+                for value, by_metric in _object(groups, at / "slices" / kind).items()
             }
-            for kind, groups in raw.get("slices", {}).items()
+            for kind, groups in slices.items()
         },
+        provenance=provenance,
     )
 
 
-def result_from_json(raw: Mapping[str, Any], *, where: str = "result") -> RunResult:
-    """Build a `RunResult` from its JSON form, migrating older schema versions; errors name `where`."""
+def result_from_json(raw: Any, *, where: str = "result") -> RunResult:
+    """Build a `RunResult` from its JSON form, checking every field's type; errors name `where` and the field."""
+    at = _At(where)
     version = raw.get("schema_version") if isinstance(raw, Mapping) else None
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise ResultError(f"{where}: not a cleanbench result (no schema_version)")
-    if version > SCHEMA_VERSION:
-        raise ResultError(f"{where}: schema_version {version} is newer than this cleanbench reads ({SCHEMA_VERSION}); upgrade cleanbench")
-    try:
-        return RunResult(
-            gold=GoldInfo(**raw["gold"]),
-            extractors=tuple(_extractor_result(row) for row in raw["extractors"]),
-            main_metric=raw["main_metric"],
-            seed=raw["seed"],
-            resamples=raw["resamples"],
-            cleanbench_version=raw["cleanbench_version"],
-            created=raw["created"],
-            platform=raw["platform"],
-            python=raw["python"],
-            comparisons=tuple(
-                Comparison(a=c["a"], b=c["b"], key=c["key"], difference=_estimate(c["difference"]), tied=c["tied"])
-                for c in raw.get("comparisons", ())
-            ),
-            schema_version=SCHEMA_VERSION,
-        )
-    except (KeyError, TypeError) as error:
-        raise ResultError(f"{where}: malformed result: {type(error).__name__}: {error}") from None
+    if version != SCHEMA_VERSION:
+        raise ResultError(f"{where}: schema_version {version} is not one this cleanbench reads ({SCHEMA_VERSION}); use the cleanbench that wrote it")
+    gold = _object(raw.get("gold"), at / "gold")
+    rows = _list(raw.get("extractors"), at / "extractors")
+    comparisons = _list(raw.get("comparisons", []), at / "comparisons")
+    return RunResult(
+        gold=GoldInfo(
+            name=_text(gold, "name", at / "gold"),
+            spec=_text(gold, "spec", at / "gold"),
+            digest=_text(gold, "digest", at / "gold"),
+            pages=_count(gold, "pages", at / "gold"),
+        ),
+        extractors=tuple(_extractor_result(row, at / "extractors" / index) for index, row in enumerate(rows)),
+        main_metric=_text(raw, "main_metric", at),
+        seed=_count(raw, "seed", at, signed=True),
+        resamples=_count(raw, "resamples", at),
+        cleanbench_version=_text(raw, "cleanbench_version", at),
+        created=_text(raw, "created", at),
+        platform=_text(raw, "platform", at),
+        python=_text(raw, "python", at),
+        comparisons=tuple(_comparison(c, at / "comparisons" / index) for index, c in enumerate(comparisons)),
+        isolation=_text(raw, "isolation", at, optional=True),
+        schema_version=SCHEMA_VERSION,
+    )
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+def _comparison(raw: Any, at: _At) -> Comparison:
+    fields = _object(raw, at)
+    return Comparison(
+        a=_text(fields, "a", at),
+        b=_text(fields, "b", at),
+        key=_text(fields, "key", at),
+        difference=_estimate(fields.get("difference"), at / "difference"),
+        tied=_flag(fields, "tied", at, optional=True),
+    )
+
+
+# --- typed field readers: each raises a ResultError naming the file and the field ----------------
+
+
+def _object(value: Any, at: _At) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise at.error(f"expected an object, got {_kind(value)}")
+    return value
+
+
+def _list(value: Any, at: _At) -> list[Any]:
+    if not isinstance(value, list):
+        raise at.error(f"expected a list, got {_kind(value)}")
+    return value
+
+
+def _text(fields: Mapping[str, Any], name: str, at: _At, *, optional: bool = False) -> Any:
+    value = fields.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise (at / name).error(f"expected a string, got {_kind(value)}")
+    return value
+
+
+def _number(fields: Mapping[str, Any], name: str, at: _At) -> float | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise (at / name).error(f"expected a number or null, got {_kind(value)}")
+    return float(value)
+
+
+def _count(fields: Mapping[str, Any], name: str, at: _At, *, default: int | None = None, signed: bool = False) -> int:
+    value = fields.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or (value < 0 and not signed):
+        raise (at / name).error(f"expected a whole number{'' if signed else ' >= 0'}, got {_kind(value)}")
+    return value
+
+
+def _flag(fields: Mapping[str, Any], name: str, at: _At, *, default: bool | None = None, optional: bool = False) -> Any:
+    value = fields.get(name, default)
+    if value is None and optional:
+        return None
+    if not isinstance(value, bool):
+        raise (at / name).error(f"expected true or false, got {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, (str, int, float)):
+        return f"{type(value).__name__} {str(value)[:40]!r}"
+    return type(value).__name__
 
 
 def save_result(result: RunResult, folder: Path, *, pages: list[Mapping[str, Any]] | None = None) -> Path:
-    """Write `result.json` (and `pages.jsonl` when per-page records are given) into `folder`."""
+    """Write `result.json` (and `pages.jsonl` when per-page records are given) into `folder`, atomically."""
     if pages is not None:
-        write_atomic(folder / PAGES_FILE, "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in pages))
+        with atomic_file(folder / PAGES_FILE) as out:
+            write_lines(out, pages, sort_keys=True)
     target = folder / RESULT_FILE
     write_atomic(target, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     return target
@@ -220,12 +337,18 @@ def load_result(path: str | Path) -> RunResult:
     if target.is_dir():
         target = target / RESULT_FILE
     try:
-        raw = json.loads(target.read_text(encoding="utf-8"))
+        data = target.read_bytes()
     except FileNotFoundError:
         raise ResultError(f"{path}: no such result file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ResultError(f"{target}: unreadable result: {error}") from None
-    return result_from_json(raw, where=str(target))
+    except IsADirectoryError:
+        raise ResultError(f"{target}: is a folder, not a result file") from None
+    except OSError as error:
+        raise ResultError(f"{target}: unreadable result: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ResultError(f"{target}: not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})") from None
+    return result_from_json(loads(text, where=str(target), error=ResultError, document=True), where=str(target))
 
 
 def page_records(folder: str | Path) -> Iterator[dict[str, Any]]:
@@ -234,6 +357,5 @@ def page_records(folder: str | Path) -> Iterator[dict[str, Any]]:
     target = (base if base.is_dir() else base.parent) / PAGES_FILE
     if not target.is_file():
         raise ResultError(f"{target}: no per-page records beside this result")
-    with target.open(encoding="utf-8") as lines:
-        for _where, record in json_lines(lines, source=str(target), error=ResultError):
-            yield record
+    for _where, record in read_json_lines(target, error=ResultError):
+        yield record

@@ -5,13 +5,12 @@ Each format loads back through `load_gold` with the same digest.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
-from cleanbench.errors import GoldSpecError
+from cleanbench.atomic import atomic_file, ensure_folder
+from cleanbench.errors import GoldSpecError, OutputError
 from cleanbench.gold.load import GoldSet
+from cleanbench.jsonl import write_lines
 
 EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "parquet", "hf")
 
@@ -22,22 +21,18 @@ def export_gold(gold: GoldSet, out: str | Path, *, fmt: str) -> Path:
     if fmt not in EXPORT_FORMATS:
         raise GoldSpecError(f"export: unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     if fmt == "hf":
-        if target.exists() and any(target.iterdir()):
-            raise GoldSpecError(f"export: {target} exists and is not empty")
-        gold.dataset.save_to_disk(str(target))
+        ensure_folder(target)
+        if any(target.iterdir()):
+            raise OutputError(f"{target}: exists and is not empty: export into a new folder")
+        try:
+            gold.dataset.save_to_disk(str(target))
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        if fmt == "parquet":
-            gold.dataset.to_parquet(temp)
-        else:
-            with open(temp, "w", encoding="utf-8") as lines:
-                for page in gold:
-                    lines.write(json.dumps(page.to_record(), ensure_ascii=False, sort_keys=True) + "\n")
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    if fmt == "parquet":
+        with atomic_file(target, binary=True) as out:
+            gold.dataset.to_parquet(out)
+    else:
+        with atomic_file(target) as out:
+            write_lines(out, (page.to_record() for page in gold), sort_keys=True)
     return target

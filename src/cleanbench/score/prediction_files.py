@@ -11,14 +11,13 @@ Errors name the file and the line (JSONL) or page (AEB).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import PredictionsError
-from cleanbench.jsonl import json_lines
+from cleanbench.jsonl import json_lines, loads, split_lines
 from cleanbench.prediction import Prediction
 
 LAYOUTS: Mapping[str, str] = {".jsonl": "jsonl", ".json": "aeb"}
@@ -46,20 +45,26 @@ def read_predictions(path: str | Path) -> PredictionFile:
     if layout is None:
         raise PredictionsError(f"{source}: unknown predictions layout (expected .jsonl: cleanbench's own, or .json: AEB's {{id: {{articleBody}}}})")
     try:
-        text = source.read_text(encoding="utf-8")
+        data = source.read_bytes()
     except FileNotFoundError:
         raise PredictionsError(f"{source}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise PredictionsError(f"{source}: unreadable: {error}") from None
+    except IsADirectoryError:
+        raise PredictionsError(f"{source}: is a folder, not a predictions file") from None
+    except OSError as error:
+        raise PredictionsError(f"{source}: unreadable: {error.strerror or error}") from None
     if layout == "jsonl":
-        return PredictionFile(source, layout, _jsonl(text, source=source), {})
+        return PredictionFile(source, layout, _jsonl(data, source=source), {})
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PredictionsError(f"{source}: not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})") from None
     return _aeb(text, source=source)
 
 
-def _jsonl(text: str, *, source: Path) -> tuple[Prediction, ...]:
+def _jsonl(data: bytes, *, source: Path) -> tuple[Prediction, ...]:
     predictions: list[Prediction] = []
     seen: dict[tuple[str, str], int] = {}
-    for where, record in json_lines(text.splitlines(), source=str(source), error=PredictionsError):
+    for where, record in json_lines(split_lines(data), source=str(source), error=PredictionsError):
         prediction = Prediction.from_json(record, where=where)
         key = (prediction.extractor, prediction.page_id)
         if key in seen:
@@ -70,10 +75,7 @@ def _jsonl(text: str, *, source: Path) -> tuple[Prediction, ...]:
 
 
 def _aeb(text: str, *, source: Path) -> PredictionFile:
-    try:
-        document: Any = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PredictionsError(f"{source}:{error.lineno}: not a JSON document: {error.msg}") from None
+    document: Any = loads(text, where=str(source), error=PredictionsError, document=True)
     if not isinstance(document, dict):
         raise PredictionsError(f"{source}: expected an object {{id: {{articleBody}}}}, got {type(document).__name__}")
     name = source.stem
