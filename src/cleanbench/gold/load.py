@@ -2,13 +2,15 @@
 
 A `GoldSet` is backed by a `datasets.Dataset` with declared features (Arrow on disk, memory-mapped),
 so a large set is decoded one page at a time, never all at once. Imports of folders are cached under
-the user cache directory, keyed by the source files' names, sizes and modification times.
+the user cache directory, keyed by the source files' content (an edit that keeps a file's size and time
+still loads afresh). Every page is read under a size cap (`max_page_mb`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +25,8 @@ from cleanbench import __version__
 from cleanbench.errors import GoldError, GoldSpecError
 from cleanbench.gold.formats import FORMATS, importer
 from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
-from cleanbench.jsonl import json_lines
+from cleanbench.gold.formats._source import read_utf8
+from cleanbench.jsonl import loads, read_json_lines
 
 FEATURES = datasets.Features(
     {
@@ -41,7 +44,9 @@ FEATURES = datasets.Features(
     }
 )
 # Bump when the record layout or an importer changes what it produces: old caches are then ignored.
-_CACHE_LAYOUT = "2"
+_CACHE_LAYOUT = "3"  # 3: keyed by the source files' content (2: by their names, sizes and times)
+DEFAULT_MAX_PAGE_MB = 32.0
+"""A page's decoded size cap: six times the largest page of the public sets (a WCXB page of 5.3 MB)."""
 # Pages held in memory before a write to the Arrow file (datasets' default of 1,000 pages of HTML
 # took WCXB's import past 2 GB of memory).
 _WRITER_BATCH_PAGES = 100
@@ -161,39 +166,49 @@ def _store_digests(path: Path, digests: dict[str, str]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def load_gold(spec: str = "fixtures") -> GoldSet:
-    """Load a gold set.
+def load_gold(spec: str = "fixtures", *, max_page_mb: float = DEFAULT_MAX_PAGE_MB) -> GoldSet:
+    """Load a gold set; a page whose decoded size passes `max_page_mb` is a `GoldError` naming it.
 
     Specs: `fixtures` (the bundled set); a folder of native `*.json` records (each may leave out `html`
     when `<id>.html` sits beside it) or a folder written by `datasets.save_to_disk`; a `.jsonl` or
     `.parquet` file in the native schema; `aeb:PATH`, `wcxb:PATH`, `trafilatura-eval:PATH`;
     `hf:NAME[:SPLIT]` through `datasets.load_dataset`.
     """
+    if not (max_page_mb > 0 and math.isfinite(max_page_mb)):
+        raise GoldSpecError(f"{spec}: max_page_mb must be a finite number above 0, got {max_page_mb!r}")
+    limit = int(max_page_mb * 2**20)
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
     prefix, _, rest = spec.partition(":")
     if spec == "fixtures":
-        return _load_folder(fixtures_dir(), name="fixtures", spec=spec)
+        return _load_folder(fixtures_dir(), name="fixtures", spec=spec, limit=limit)
     if prefix == "hf" and rest:
-        return _load_hub(rest, spec=spec)
+        return _load_hub(rest, spec=spec, limit=limit)
     if prefix in FORMATS and rest:
         root = Path(rest)
         if not root.is_dir():
             raise GoldSpecError(f"{spec}: {root} is not a folder")
         module = importer(prefix)
-        dataset = _build(module.records, root, files=module.source_files(root), kind=prefix)
+        dataset = _build(module.records, root, files=module.source_files(root), kind=prefix, limit=limit, spec=spec)
         return GoldSet(name=root.resolve().name, spec=spec, dataset=dataset, strict=module.STRICT)
     path = Path(spec)
     if path.is_dir():
         if (path / "dataset_info.json").is_file() and (path / "state.json").is_file():
-            return _checked(GoldSet(name=path.resolve().name, spec=spec, dataset=datasets.load_from_disk(str(path))))
-        return _load_folder(path, name=path.resolve().name, spec=spec)
+            try:
+                saved = datasets.load_from_disk(str(path))
+            except Exception as error:  # noqa: BLE001  datasets raises many kinds on a damaged folder
+                raise GoldSpecError(f"{spec}: not a readable datasets folder: {_first_line(error)}") from None
+            return _checked(GoldSet(name=path.resolve().name, spec=spec, dataset=saved), limit=limit)
+        return _load_folder(path, name=path.resolve().name, spec=spec, limit=limit)
     if path.is_file() and path.suffix == ".jsonl":
-        dataset = _build(_jsonl_records, path, files=[path], kind="jsonl")
+        dataset = _build(_jsonl_records, path, files=[path], kind="jsonl", limit=limit, spec=spec)
         return GoldSet(name=path.stem, spec=spec, dataset=dataset)
     if path.is_file() and path.suffix == ".parquet":
-        dataset = datasets.Dataset.from_parquet(str(path), features=FEATURES, cache_dir=str(cache_root() / "gold"))
-        return _checked(GoldSet(name=path.stem, spec=spec, dataset=dataset))
+        try:
+            dataset = datasets.Dataset.from_parquet(str(path), features=FEATURES, cache_dir=str(cache_root() / "gold"))
+        except Exception as error:  # noqa: BLE001  pyarrow and datasets raise many kinds on a bad file
+            raise GoldSpecError(f"{spec}: not a readable Parquet file of cleanbench's gold schema: {_first_line(error)}") from None
+        return _checked(GoldSet(name=path.stem, spec=spec, dataset=dataset), limit=limit)
     if not path.exists() and prefix not in FORMATS and prefix != "hf":
         raise GoldSpecError(
             f"{spec}: no such file or folder (a gold spec is 'fixtures', a folder, a .jsonl/.parquet file, "
@@ -202,70 +217,70 @@ def load_gold(spec: str = "fixtures") -> GoldSet:
     raise GoldSpecError(f"{spec}: cannot read this as a gold set (expected a folder, .jsonl or .parquet)")
 
 
-def _load_folder(root: Path, *, name: str, spec: str) -> GoldSet:
+def _load_folder(root: Path, *, name: str, spec: str, limit: int) -> GoldSet:
     files = sorted(root.glob("*.json"))
     if not files:
         raise GoldSpecError(f"{spec}: folder {root} holds no *.json page records")
-    dataset = _build(_folder_records, root, files=files + sorted(root.glob("*.html")), kind="folder")
+    dataset = _build(_folder_records, root, files=files + sorted(root.glob("*.html")), kind="folder", limit=limit, spec=spec)
     return GoldSet(name=name, spec=spec, dataset=dataset)
 
 
-def _folder_records(root: Path) -> Iterator[dict[str, Any]]:
+def _folder_records(root: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any]]:
     for path in sorted(root.glob("*.json")):
         where = f"{root.name}/{path.name}"
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise GoldError(f"{where}: not a JSON record: {error}") from None
+        record = loads(read_utf8(path, where=where, max_bytes=max_page_bytes * 2), where=where, error=GoldError, document=True)
         if not isinstance(record, dict):
             raise GoldError(f"{where}: expected one JSON object per file")
         if "html" not in record:
             html_path = path.with_suffix(".html")
-            if not html_path.is_file():
+            if not html_path.exists() and not html_path.is_symlink():
                 raise GoldError(f"{where}: field 'html': absent, and no {html_path.name} beside it")
-            record["html"] = html_path.read_text(encoding="utf-8")
-        yield _native(record, where=where)
+            record["html"] = read_utf8(html_path, where=f"{root.name}/{html_path.name}", max_bytes=max_page_bytes)
+        yield _native(record, where=where, max_page_bytes=max_page_bytes)
 
 
-def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        for where, record in json_lines(lines, source=path.name, error=GoldError):
-            if not isinstance(record, dict):
-                raise GoldError(f"{where}: expected a JSON object")
-            yield _native(record, where=where)
+def _jsonl_records(path: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any]]:
+    # A line holds a page and its annotations: it may be twice the page cap before it is refused unread.
+    for where, record in read_json_lines(path, source=path.name, error=GoldError, max_line_bytes=2 * max_page_bytes):
+        if not isinstance(record, dict):
+            raise GoldError(f"{where}: expected a JSON object")
+        yield _native(record, where=where, max_page_bytes=max_page_bytes)
 
 
-def _native(record: dict[str, Any], *, where: str) -> dict[str, Any]:
+def _native(record: dict[str, Any], *, where: str, max_page_bytes: int) -> dict[str, Any]:
     """Check a record's structure (raising a named GoldError) and return it in the Arrow layout."""
     page = GoldPage.from_record(record, where=where)
+    _check_size(page.html, where=where, max_page_bytes=max_page_bytes)
     arrow = page.to_record()
     arrow["meta"] = json.dumps(arrow["meta"], ensure_ascii=False, sort_keys=True)
     return arrow
 
 
-def _generate(read: Any, root: str, fingerprint: str) -> Iterator[dict[str, Any]]:
+def _check_size(html: str, *, where: str, max_page_bytes: int) -> None:
+    # A character is 1 to 4 bytes: only a page that may pass the cap is encoded to be measured.
+    if len(html) > max_page_bytes // 4 and len(html.encode("utf-8", "surrogatepass")) > max_page_bytes:
+        raise GoldError(f"{where}: field 'html': larger than the page size cap of {max_page_bytes / 2**20:g} MB (--max-page-mb)")
+
+
+def _generate(read: Any, root: str, fingerprint: str, max_page_bytes: int) -> Iterator[dict[str, Any]]:
     del fingerprint  # part of gen_kwargs only so that the cache key changes with the source files
     seen: dict[str, bool] = {}
-    for record in read(Path(root)):
+    for record in read(Path(root), max_page_bytes=max_page_bytes):
         if not isinstance(record.get("meta"), str):
-            record = _native(record, where=f"{Path(root).name}: page {record.get('id')!r}")
+            record = _native(record, where=f"{Path(root).name}: page {record.get('id')!r}", max_page_bytes=max_page_bytes)
         if record["id"] in seen:
             raise GoldError(f"{Path(root).name}: page {record['id']!r}: field 'id': duplicate id")
         seen[record["id"]] = True
         yield record
 
 
-def _build(read: Any, root: Path, *, files: list[Path], kind: str) -> datasets.Dataset:
-    hasher = hashlib.sha256(f"{kind}|{_CACHE_LAYOUT}|{__version__}|{root.resolve()}".encode())
-    for path in files:
-        stat = path.stat()
-        hasher.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    fingerprint = hasher.hexdigest()
+def _build(read: Any, root: Path, *, files: list[Path], kind: str, limit: int, spec: str) -> datasets.Dataset:
+    fingerprint = _fingerprint(root, files=files, kind=kind, limit=limit)
     try:
-        return datasets.Dataset.from_generator(
+        dataset = datasets.Dataset.from_generator(
             _generate,
             features=FEATURES,
-            gen_kwargs={"read": read, "root": str(root), "fingerprint": fingerprint},
+            gen_kwargs={"read": read, "root": str(root), "fingerprint": fingerprint, "max_page_bytes": limit},
             cache_dir=str(cache_root() / "gold"),
             fingerprint=fingerprint,
             writer_batch_size=_WRITER_BATCH_PAGES,
@@ -276,15 +291,33 @@ def _build(read: Any, root: Path, *, files: list[Path], kind: str) -> datasets.D
             if isinstance(cause, (GoldError, GoldSpecError)):
                 raise cause from None
             cause = cause.__cause__ or cause.__context__
+        if "corresponds to no data" in str(error):  # datasets' words for a generator that yielded nothing
+            raise GoldSpecError(f"{spec}: holds no pages") from None
         raise
+    return dataset
 
 
-def _checked(gold: GoldSet) -> GoldSet:
+def _fingerprint(root: Path, *, files: list[Path], kind: str, limit: int) -> str:
+    """The cache key of an import: what was imported, how, and the content of every source file."""
+    hasher = hashlib.sha256(f"{kind}|{_CACHE_LAYOUT}|{__version__}|{root.resolve()}|{limit}".encode())
+    for path in files:
+        hasher.update(f"{path.name}|".encode())
+        try:
+            with path.open("rb") as source:
+                hasher.update(hashlib.file_digest(source, "sha256").digest())
+        except OSError:
+            hasher.update(b"unreadable")  # reading it again during the import names the problem
+    return hasher.hexdigest()
+
+
+def _checked(gold: GoldSet, *, limit: int) -> GoldSet:
     """Check the structure of every record of a set that was not built by our own generator."""
     missing = [name for name in RECORD_FIELDS if name not in gold.dataset.column_names]
     if missing:
         raise GoldSpecError(f"{gold.spec}: not in cleanbench's gold schema: missing column {missing[0]!r}")
     seen: set[str] = set()
+    if not len(gold):
+        raise GoldSpecError(f"{gold.spec}: holds no pages")
     for index, row in enumerate(gold.dataset.select_columns([n for n in RECORD_FIELDS if n != "html"])):
         where = f"{gold.spec}: row {index}"
         GoldPage.from_record({**row, "html": ""}, where=where)
@@ -294,12 +327,17 @@ def _checked(gold: GoldSet) -> GoldSet:
     return gold
 
 
-def _load_hub(rest: str, *, spec: str) -> GoldSet:
+def _load_hub(rest: str, *, spec: str, limit: int) -> GoldSet:
     name, _, split = rest.partition(":")
     try:
         dataset = datasets.load_dataset(name, split=split or "train")
     except Exception as error:  # the hub client raises many types; offline they all mean "cannot fetch"
         offline = os.environ.get("HF_DATASETS_OFFLINE") == "1" or os.environ.get("HF_HUB_OFFLINE") == "1"
         hint = "offline mode is on" if offline else "no network, or no such dataset"
-        raise GoldSpecError(f"{spec}: cannot load from the Hugging Face hub ({hint}): {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}") from None
-    return _checked(GoldSet(name=name.rsplit("/", 1)[-1], spec=spec, dataset=dataset, strict=False))
+        raise GoldSpecError(f"{spec}: cannot load from the Hugging Face hub ({hint}): {_first_line(error)}") from None
+    return _checked(GoldSet(name=name.rsplit("/", 1)[-1], spec=spec, dataset=dataset, strict=False), limit=limit)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"

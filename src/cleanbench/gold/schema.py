@@ -118,7 +118,10 @@ class GoldPage:
         noise = _noise_list(record.get("noise"), where=where)
         meta = record.get("meta") or {}
         if isinstance(meta, str):
-            meta = json.loads(meta) if meta else {}
+            try:
+                meta = json.loads(meta) if meta.strip() else {}
+            except (ValueError, RecursionError):
+                raise GoldError(f"{where}: field 'meta': a string that is not a JSON object") from None
         if not isinstance(meta, Mapping):
             raise GoldError(f"{where}: field 'meta': expected an object, got {type(meta).__name__}")
         return cls(

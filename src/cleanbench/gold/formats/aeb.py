@@ -12,6 +12,7 @@ from typing import Any
 
 from cleanbench.errors import GoldError, GoldSpecError
 from cleanbench.gold.formats._source import read_json, read_page
+from cleanbench.gold.schema import ID_PATTERN
 
 NAME = "aeb"
 STRICT = False
@@ -26,7 +27,7 @@ def source_files(root: Path) -> list[Path]:
     return [truth, *sorted((root / "html").glob("*.html.gz"))]
 
 
-def records(root: Path) -> Iterator[dict[str, Any]]:
+def records(root: Path, *, max_page_bytes: int | None = None) -> Iterator[dict[str, Any]]:
     """One native record per ground-truth entry, in id order."""
     truth = read_json(root / "ground-truth.json", root=root)
     if not isinstance(truth, dict):
@@ -34,9 +35,11 @@ def records(root: Path) -> Iterator[dict[str, Any]]:
     for page_id in sorted(truth):
         entry = truth[page_id]
         where = f"{root.name}/ground-truth.json: page {page_id!r}"
+        if not ID_PATTERN.fullmatch(page_id):  # checked before the id names a file to read
+            raise GoldError(f"{where}: field 'id': {page_id!r} is not [A-Za-z0-9._-]{{1,128}}")
         if not isinstance(entry, dict) or not isinstance(entry.get("articleBody"), str):
             raise GoldError(f"{where}: field 'articleBody': expected a string")
-        html, notes = read_page(root / "html" / f"{page_id}.html.gz", root=root)
+        html, notes = read_page(root / "html" / f"{page_id}.html.gz", root=root, max_bytes=max_page_bytes)
         yield {
             "id": page_id,
             "html": html,

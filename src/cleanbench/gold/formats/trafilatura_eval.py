@@ -32,6 +32,7 @@ NAME = "trafilatura-eval"
 STRICT = False
 LICENCE = "Apache-2.0"
 _OUTSIDE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE_FILE = re.compile(r"[^/\\\x00]+")
 _HASHED_LENGTH = 128 - 9  # room for "-" and 8 hex digits
 
 
@@ -43,7 +44,7 @@ def source_files(root: Path) -> list[Path]:
     return [evaldata, *sorted((root / "html").glob("*.gz"))]
 
 
-def records(root: Path) -> Iterator[dict[str, Any]]:
+def records(root: Path, *, max_page_bytes: int | None = None) -> Iterator[dict[str, Any]]:
     """One native record per evaldata.json entry, in the file's order."""
     entries = read_json(root / "evaldata.json", root=root)
     if not isinstance(entries, dict):
@@ -52,7 +53,9 @@ def records(root: Path) -> Iterator[dict[str, Any]]:
         where = f"{root.name}/evaldata.json: page {url!r}"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or not entry["file"]:
             raise GoldError(f"{where}: field 'file': expected a file name")
-        html, notes = read_page(root / "html" / f"{entry['file']}.gz", root=root)
+        if not _SAFE_FILE.fullmatch(entry["file"]) or entry["file"] in (".", ".."):  # a name, never a path
+            raise GoldError(f"{where}: field 'file': {entry['file']!r} is not a file name inside html/")
+        html, notes = read_page(root / "html" / f"{entry['file']}.gz", root=root, max_bytes=max_page_bytes)
         fields = {key: value for key, value in entry.items() if key not in ("with", "without")}
         yield {
             "id": page_id(entry["file"]),

@@ -3,8 +3,9 @@
 The root is one split folder: `html/<id>.html.gz`, `ground-truth/<id>.json`, optionally `metadata.json`
 (the dev split at `../shared/data/wcxb-dev`; a `test/` folder laid out the same way works alike).
 gold_text = `ground_truth.main_content`: an empty string stays empty (WCXB's annotators say the page has
-no main content, 19 dev pages), an absent one is None (2 dev pages, which keep their snippets); WCXB's
-scorer compares both kinds against an empty gold. page_type = `_internal.page_type.primary` (else
+no main content, 19 dev pages), an absent one is None when the page has `with` snippets (2 dev pages,
+scored on their snippets) and "" when it has none (WCXB's held-out split has such pages): WCXB's scorer
+compares both kinds against an empty gold, and so does every cleanbench metric that reads gold_text. page_type = `_internal.page_type.primary` (else
 metadata.json; a type outside cleanbench's vocabulary becomes "other"). meta keeps title, author,
 publish_date and domain (metadata.json's, else the URL's host without "www.").
 """
@@ -37,7 +38,7 @@ def source_files(root: Path) -> list[Path]:
     return [*sorted((root / "ground-truth").glob("*.json")), *sorted((root / "html").glob("*.html.gz")), *metadata]
 
 
-def records(root: Path) -> Iterator[dict[str, Any]]:
+def records(root: Path, *, max_page_bytes: int | None = None) -> Iterator[dict[str, Any]]:
     """One native record per ground-truth file, in file-name order."""
     files = _metadata_files(root)
     for path in sorted((root / "ground-truth").glob("*.json")):
@@ -47,9 +48,10 @@ def records(root: Path) -> Iterator[dict[str, Any]]:
         truth = document.get("ground_truth") if isinstance(document, dict) else None
         if not isinstance(truth, dict):
             raise GoldError(f"{where}: field 'ground_truth': expected an object")
-        listed = files.get(page_id, {})
-        page_type = ((document.get("_internal") or {}).get("page_type") or {}).get("primary") or listed.get("page_type")
-        html, notes = read_page(root / "html" / f"{page_id}.html.gz", root=root)
+        listed = files.get(page_id)
+        listed = listed if isinstance(listed, dict) else {}
+        page_type = _internal_page_type(document.get("_internal"), where=where) or listed.get("page_type")
+        html, notes = read_page(root / "html" / f"{page_id}.html.gz", root=root, max_bytes=max_page_bytes)
         url = document.get("url")
         meta: dict[str, Any] = {
             "source": NAME,
@@ -63,17 +65,39 @@ def records(root: Path) -> Iterator[dict[str, Any]]:
         if page_type is not None and page_type not in PAGE_TYPES:
             meta["wcxb_page_type"] = page_type
             page_type = "other"
+        gold_text = truth.get("main_content")
+        if gold_text is None and not truth.get("with"):
+            # Neither main content nor snippets: WCXB's scorer compares such a page with an empty gold.
+            gold_text = ""
+            meta["main_content"] = "absent: scored as an empty gold, as WCXB's evaluate.py does"
         yield {
             "id": page_id,
             "html": html,
-            "url": url,
+            "url": url if isinstance(url, str) else None,
             "lang": None,
             "page_type": page_type,
-            "gold_text": truth.get("main_content"),
+            "gold_text": gold_text,
             "with": truth.get("with"),
             "without": truth.get("without"),
             "meta": meta,
         }
+
+
+def _internal_page_type(internal: Any, *, where: str) -> str | None:
+    """`_internal.page_type.primary`, where present; a field of another type is an error naming it."""
+    if internal is None:
+        return None
+    if not isinstance(internal, dict):
+        raise GoldError(f"{where}: field '_internal': expected an object, got {type(internal).__name__}")
+    page_type = internal.get("page_type")
+    if page_type is None:
+        return None
+    if not isinstance(page_type, dict):
+        raise GoldError(f"{where}: field '_internal.page_type': expected an object, got {type(page_type).__name__}")
+    primary = page_type.get("primary")
+    if primary is not None and not isinstance(primary, str):
+        raise GoldError(f"{where}: field '_internal.page_type.primary': expected a string, got {type(primary).__name__}")
+    return primary
 
 
 def _metadata_files(root: Path) -> dict[str, dict[str, Any]]:
