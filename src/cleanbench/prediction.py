@@ -21,6 +21,7 @@ class Prediction:
     seconds: float | None = None
     peak_rss_mb: float | None = None
     error: str | None = None
+    attempt: int = 1  # 2 and more: run again after a crash (each resume retries a crashed page once)
 
     @property
     def scored_text(self) -> str:
@@ -43,5 +44,23 @@ class Prediction:
         text = record.get("text") or ""
         if not isinstance(text, str):
             raise PredictionsError(f"{where}: field 'text': expected a string")
-        known = {k: record.get(k) for k in ("seconds", "peak_rss_mb", "error")}
-        return cls(page_id=record["page_id"], extractor=record["extractor"], status=record["status"], text=text, **known)
+        for name in ("seconds", "peak_rss_mb"):
+            value = record.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise PredictionsError(f"{where}: field {name!r}: expected a number or null")
+        error = record.get("error")
+        if error is not None and not isinstance(error, str):
+            raise PredictionsError(f"{where}: field 'error': expected a string or null")
+        attempt = record.get("attempt", 1)
+        if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+            raise PredictionsError(f"{where}: field 'attempt': expected a whole number >= 1")
+        return cls(
+            page_id=record["page_id"],
+            extractor=record["extractor"],
+            status=record["status"],
+            text=text,
+            seconds=record.get("seconds"),
+            peak_rss_mb=record.get("peak_rss_mb"),
+            error=error,
+            attempt=attempt,
+        )

@@ -1,8 +1,9 @@
 """The extractor contract (DESIGN.md "Extractor contract") and what every adapter shares.
 
 An adapter is a small class: `name`, `package`, pinned `options`, `requires` (import names it needs),
-and `extract(html, *, url)`. It imports its library lazily, inside `extract` or `load`, so listing
-extractors never imports them all.
+and `extract(html, *, url)`. It imports its library lazily, in `load` (called by `prepare`, which the
+sandbox calls before a page's clock starts, or by the first `extract`), so listing extractors never
+imports them all.
 
 Capabilities the runner looks for (absent means False): `uses_lang` (pass the page's `lang` as a keyword
 to `extract`), `uses_gold` (call `extract_page(page)` with the `GoldPage` instead of `extract`).
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from cleanbench.errors import NotInstalledError
+from cleanbench.errors import ExtractorError, NotInstalledError
 
 # A document with nothing but white space, comments (an unclosed one runs to the end), doctypes and
 # processing instructions: lxml calls it "Document is empty", several tools raise on it, and its
@@ -81,11 +82,15 @@ class Adapter:
         self._tool = None
         self._loaded = False
 
-    def extract(self, html: str, *, url: str | None = None, lang: str | None = None) -> str:
+    def prepare(self) -> None:
+        """Check the requirements and `load()` once; the sandbox calls it before a page's clock starts."""
         if not self._loaded:
             self.check_installed()
             self.load()
             self._loaded = True
+
+    def extract(self, html: str, *, url: str | None = None, lang: str | None = None) -> str:
+        self.prepare()
         if _BLANK_DOCUMENT.match(html):
             return ""
         if "\x00" in html:
@@ -118,21 +123,35 @@ def options_text(options: Mapping[str, Any]) -> str:
     return json.dumps(dict(options), sort_keys=True, separators=(",", ":"), default=str)
 
 
+def extractor_options(extractor: Extractor) -> dict[str, Any]:
+    """The extractor's `options` as a plain dict; ExtractorError when a plugin's are not a mapping."""
+    options = getattr(extractor, "options", {})
+    if not isinstance(options, Mapping):
+        raise ExtractorError(f"extractor {extractor.name!r}: its options must be a mapping, got {type(options).__name__}")
+    return dict(options)
+
+
 def extractor_version(extractor: Extractor) -> str | None:
     """The extractor's own `version()` (or `version` string) when it has one, else its package's version."""
     declared = getattr(extractor, "version", None)
     if callable(declared):
-        return declared()
+        try:
+            found = declared()
+        except Exception as error:  # noqa: BLE001  plugin code: name it in one line
+            raise ExtractorError(f"extractor {extractor.name!r}: its version() raised {type(error).__name__}: {error}") from None
+        if found is not None and not isinstance(found, str):
+            raise ExtractorError(f"extractor {extractor.name!r}: its version() returned {type(found).__name__}, not a string")
+        return found
     if isinstance(declared, str):
         return declared
     return package_version(getattr(extractor, "package", None))
 
 
 def extractor_signature(extractor: Extractor) -> str:
-    """`name@version{options}`: what a score or a cache entry is comparable by."""
+    """`name@version{options}`: what a score or a baseline is comparable by."""
     from cleanbench import __version__
 
     package = getattr(extractor, "package", None)
     found = extractor_version(extractor)
     label = found or ("cleanbench-" + __version__ if package is None else "not-installed")
-    return f"{extractor.name}@{label}{options_text(getattr(extractor, 'options', {}))}"
+    return f"{extractor.name}@{label}{options_text(extractor_options(extractor))}"

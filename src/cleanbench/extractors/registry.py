@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -49,6 +51,8 @@ BUILTINS: Mapping[str, str] = {
     "bs4": "cleanbench.extractors.bs4:BeautifulSoupText",
 }
 _MODULE_ATTR = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+# Control characters, line and paragraph separators: never in a name (they break tables and files).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,47 @@ class ExtractorInfo:
         }
 
 
-def resolve(spec: str) -> Extractor:
-    """A fresh extractor for `spec` (see the module docstring). Imports no extraction library."""
+def resolve(spec: str, *, version: str | None = None) -> Extractor:
+    """A fresh extractor for `spec` (see the module docstring). Imports no extraction library.
+
+    `version` names the version of a `cmd:` spec (see `cleanbench.extractors.command`)."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise ExtractorError(f"extractor spec {spec!r}: empty")
+    bad = _CONTROL.search(spec)
+    if bad is not None:
+        raise ExtractorError(f"extractor spec {spec!r}: holds a control character (U+{ord(bad.group()):04X}); names are one line of text")
     if spec.startswith(COMMAND_PREFIX):
-        return CommandExtractor(spec)
+        return CommandExtractor(spec, version=version)
+    if version is not None:
+        raise ExtractorError(f"extractor {spec!r}: only a cmd: extractor takes a version from the command line")
     if spec in BUILTINS:
-        return _instantiate(_load_object(BUILTINS[spec], spec=spec), spec=spec)
+        return _checked_name(_instantiate(_load_object(BUILTINS[spec], spec=spec), spec=spec), spec=spec)
     plugin = _entry_points().get(spec)
     if plugin is not None:
-        return _instantiate(_load_entry_point(plugin), spec=spec)
+        return _checked_name(_instantiate(_load_entry_point(plugin), spec=spec), spec=spec)
     if _MODULE_ATTR.fullmatch(spec):
-        return _instantiate(_load_object(spec, spec=spec), spec=spec)
+        _importable_here()
+        return _checked_name(_instantiate(_load_object(spec, spec=spec), spec=spec), spec=spec)
     raise ExtractorError(_unknown(spec))
+
+
+def _importable_here() -> None:
+    """Let `module:attr` name a module in the current folder, as `python -m` would (the installed
+    `cleanbench` script does not put it on `sys.path`); added last, so it never shadows an installed one."""
+    here = os.getcwd()
+    if here not in sys.path and "" not in sys.path:
+        sys.path.append(here)
+
+
+def _checked_name(extractor: Extractor, *, spec: str) -> Extractor:
+    """A plugin's `name` must be one line of text: it names rows, files and cache entries."""
+    name = getattr(extractor, "name", None)
+    if not isinstance(name, str) or not name.strip():
+        raise ExtractorError(f"extractor {spec!r}: its name must be a non-empty string, got {name!r}")
+    bad = _CONTROL.search(name)
+    if bad is not None:
+        raise ExtractorError(f"extractor {spec!r}: its name {name!r} holds a control character (U+{ord(bad.group()):04X})")
+    return extractor
 
 
 def names() -> list[str]:
@@ -147,7 +180,7 @@ def _entry_points() -> dict[str, EntryPoint]:
 def _load_entry_point(point: EntryPoint) -> object:
     try:
         return point.load()
-    except Exception as error:  # a broken plugin: name it instead of failing with its traceback
+    except (Exception, SystemExit) as error:  # a broken plugin (even one calling sys.exit): name it in one line
         raise ExtractorError(f"extractor {point.name!r}: cannot load plugin {point.value}: {type(error).__name__}: {error}") from error
 
 
@@ -156,7 +189,9 @@ def _load_object(target: str, *, spec: str) -> object:
     try:
         found: object = importlib.import_module(module_name)
     except ImportError as error:
-        raise ExtractorError(f"extractor {spec!r}: cannot import module {module_name!r}: {error}") from error
+        raise ExtractorError(f"extractor {spec!r}: cannot import module {module_name!r}: {error}") from None
+    except (Exception, SystemExit) as error:  # plugin code that raises (or exits) while it is imported
+        raise ExtractorError(f"extractor {spec!r}: importing module {module_name!r} raised {type(error).__name__}: {error}") from None
     for part in attribute.split("."):
         if not hasattr(found, part):
             raise ExtractorError(f"extractor {spec!r}: module {module_name!r} has no attribute {attribute!r}")
@@ -169,8 +204,8 @@ def _instantiate(found: object, *, spec: str) -> Extractor:
     if isinstance(found, type) or (callable(found) and not isinstance(found, Extractor)):
         try:
             found = found()
-        except Exception as error:  # plugin code: report which spec failed, in one line
-            raise ExtractorError(f"extractor {spec!r}: building it failed: {type(error).__name__}: {error}") from error
+        except (Exception, SystemExit) as error:  # plugin code: report which spec failed, in one line
+            raise ExtractorError(f"extractor {spec!r}: building it failed: {type(error).__name__}: {error}") from None
     if not isinstance(found, Extractor):
         lacking = [name for name in ("name", "package", "options", "extract") if not hasattr(found, name)]
         raise ExtractorError(f"extractor {spec!r}: {type(found).__name__} is not an extractor (no {', '.join(lacking)})")

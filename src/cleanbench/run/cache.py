@@ -1,9 +1,11 @@
-"""`PredictionCache`: extractor outputs keyed by (extractor signature, page digest), in SQLite.
+"""`PredictionCache`: stage outputs keyed by (stage key, page digest), in SQLite.
 
-The signature is `name@version{options}` (`extractor_signature`), the digest `GoldSet.page_digests()`;
-a change of version, options or page content misses. Only deterministic outcomes are stored (`ok`,
-`empty`, `error`); a timeout or a crash depends on the machine and is run again. The database runs in
-WAL mode with a busy timeout, so several runs may share one cache at the same time.
+The stage key is the stage's signature `name@version{options}` plus the digest of the code behind it
+(`cleanbench.run.code.code_digest`): a change of version, options, plugin or cleanbench source, or of the
+page's content (`GoldSet.page_digests()`), misses. Only outcomes of the page itself are stored (`ok`
+text and `empty`); an error, a timeout or a crash may come from the machine or the environment (a
+missing library, a memory cap) and is run again. The database runs in WAL mode with a busy timeout, so
+several runs may share one cache at the same time.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanbench import __version__
 from cleanbench.errors import CacheError
 
-CACHED_STATUSES: frozenset[str] = frozenset({"ok", "empty", "error"})
-# Bump when the table layout changes: a cache of another layout is dropped and rebuilt.
-_LAYOUT = 2  # 2: keys carry cleanbench's version (entries of layout 1 may hold wrong empties)
+CACHED_STATUSES: frozenset[str] = frozenset({"ok", "empty"})
+# Bump when the table layout or the meaning of a key changes: a cache of another layout is dropped and rebuilt.
+_LAYOUT = 3  # 3: keys carry the code digest, errors are not stored (2: cleanbench's version; 1: the signature)
 _BUSY_TIMEOUT_MS = 60_000
 _LOOKUP_BATCH = 500  # digests per SELECT (SQLite allows 32,766 parameters; keep statements short)
 
@@ -42,10 +43,9 @@ def default_cache_path() -> Path:
     return cache_root() / "predictions" / "predictions.sqlite3"
 
 
-def _key(signature: str) -> str:
-    """The stored key: cleanbench's version, then the extractor's signature. An adapter is cleanbench code,
-    so a fix to it (not only a new tool version or option) must not be answered from an older cache."""
-    return f"cleanbench-{__version__}|{signature}"
+def stage_key(signature: str, code: str) -> str:
+    """The key of a stage's entries: its signature and the digest of the code that runs it."""
+    return f"{signature}|code:{code}"
 
 
 class PredictionCache:
@@ -53,14 +53,14 @@ class PredictionCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = default_cache_path() if path is None else Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._create()
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, OSError) as error:
             raise CacheError(f"{self.path}: cannot open the prediction cache: {error}") from None
 
     def _create(self) -> None:
@@ -70,8 +70,8 @@ class PredictionCache:
                 self._db.execute("DROP TABLE IF EXISTS predictions")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS predictions ("
-                " signature TEXT NOT NULL, page_digest TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL,"
-                " error TEXT, seconds REAL, peak_rss_mb REAL, PRIMARY KEY (signature, page_digest)) WITHOUT ROWID"
+                " stage TEXT NOT NULL, page_digest TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL,"
+                " error TEXT, seconds REAL, peak_rss_mb REAL, PRIMARY KEY (stage, page_digest)) WITHOUT ROWID"
             )
             self._db.execute(f"PRAGMA user_version = {_LAYOUT}")
 
@@ -87,8 +87,8 @@ class PredictionCache:
             raise
         self._db.execute("COMMIT")
 
-    def get_many(self, signature: str, *, digests: Iterable[str]) -> dict[str, CachedOutcome]:
-        """The cached outcomes of one extractor for these page digests, keyed by digest (misses absent)."""
+    def get_many(self, key: str, *, digests: Iterable[str]) -> dict[str, CachedOutcome]:
+        """The cached outcomes of one stage (`stage_key`) for these page digests, keyed by digest (misses absent)."""
         wanted = list(dict.fromkeys(digests))
         found: dict[str, CachedOutcome] = {}
         for start in range(0, len(wanted), _LOOKUP_BATCH):
@@ -96,18 +96,18 @@ class PredictionCache:
             marks = ",".join("?" * len(batch))
             rows = self._db.execute(
                 "SELECT page_digest, status, text, error, seconds, peak_rss_mb FROM predictions"
-                f" WHERE signature = ? AND page_digest IN ({marks})",
-                (_key(signature), *batch),
+                f" WHERE stage = ? AND page_digest IN ({marks})",
+                (key, *batch),
             )
             for digest, status, text, error, seconds, peak in rows:
                 found[digest] = CachedOutcome(status=status, text=text, error=error, seconds=seconds, peak_rss_mb=peak)
         return found
 
-    def put(self, signature: str, *, digest: str, outcome: CachedOutcome) -> bool:
-        """Store one outcome; returns False, storing nothing, when its status is not deterministic."""
+    def put(self, key: str, *, digest: str, outcome: CachedOutcome) -> bool:
+        """Store one outcome of a stage (`stage_key`); returns False, storing nothing, when it is not the page's own."""
         if outcome.status not in CACHED_STATUSES:
             return False
-        row = (_key(signature), digest, outcome.status, outcome.text, outcome.error, outcome.seconds, outcome.peak_rss_mb)
+        row = (key, digest, outcome.status, outcome.text, outcome.error, outcome.seconds, outcome.peak_rss_mb)
         with self._writing() as db:
             db.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?)", row)
         return True
