@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from cleanbench import __version__
-from cleanbench.errors import MetricError
+from cleanbench.atomic import ensure_folder
+from cleanbench.errors import MetricError, OutputError
 from cleanbench.extractors.baselines import BOUNDS
 from cleanbench.gold.load import GoldSet
-from cleanbench.results import ExtractorResult, GoldInfo, RunResult, Speed, save_result
+from cleanbench.results import ExtractorResult, GoldInfo, Provenance, RunResult, Speed, save_result
 from cleanbench.run.cache import PredictionCache
-from cleanbench.run.runner import Predictions, run
+from cleanbench.run.runner import ExtractorPredictions, Predictions, run
+from cleanbench.run.sandbox import Limits
 from cleanbench.score.aggregate import Bootstrap
 from cleanbench.score.metrics import get_metric, resolve_metrics
 from cleanbench.score.scoring import Scoring, score_predictions
@@ -64,16 +66,19 @@ def benchmark(
     metrics: Sequence[str] | None = None,
     out: Path | None = None,
     workers: int | None = None,
-    timeout: float = 30.0,
+    limits: Limits | None = None,
     cache: PredictionCache | None = None,
     progress: bool | None = None,
     bootstrap: Bootstrap | None = None,
+    cmd_versions: Mapping[str, str] | None = None,
 ) -> RunResult:
-    """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there."""
+    """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there.
+
+    With `out`, the rows of the folder's earlier runs that this run does not ask for are scored too."""
     chosen = expand_metrics(metrics) if metrics else default_metrics(gold)
     if not chosen:
         raise MetricError(f"{gold.name}: no metric applies to this set (pages need gold_text, snippets or noise spans)")
-    predictions = run(gold, extractors, workers=workers, timeout=timeout, cache=cache, out=out, progress=progress)
+    predictions = run(gold, extractors, workers=workers, limits=limits, cache=cache, out=out, progress=progress, cmd_versions=cmd_versions)
     scoring = score_predictions(
         (prediction for row in predictions.extractors for prediction in row.predictions),
         gold,
@@ -104,6 +109,7 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
                 missing=scores.missing,
                 speed=_speed([p.seconds for p in ran.predictions], [p.peak_rss_mb for p in ran.predictions]) if ran else None,
                 slices=scores.slices,
+                provenance=_provenance(ran) if ran else None,
             )
         )
     for name, reason in (predictions.not_installed if predictions else {}).items():
@@ -134,6 +140,18 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         platform=platform.platform(),
         python=sys.version.split()[0],
         comparisons=tuple(comparisons),
+        isolation=predictions.isolation if predictions else None,
+    )
+
+
+def _provenance(ran: ExtractorPredictions) -> Provenance:
+    return Provenance(
+        extracted=len(ran.predictions) - ran.resumed - ran.from_cache,
+        resumed=ran.resumed,
+        from_cache=ran.from_cache,
+        retried=ran.retried,
+        earlier=ran.earlier,
+        not_cached=ran.not_cached,
     )
 
 
@@ -149,3 +167,42 @@ def _speed(seconds: Sequence[float | None], peaks: Sequence[float | None]) -> Sp
         pages_per_s=round(timed.size / total, 2) if total > 0 else None,
         peak_rss_mb=round(max(rss), 1) if rss else None,
     )
+
+
+def new_run_folder(base: Path, *, prefix: str) -> Path:
+    """A new folder `base/<prefix>-<YYYYmmdd-HHMMSS>` (then `-2`, `-3`, ...): created here, so two runs
+    started in the same second never share one."""
+    ensure_folder(base)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for number in range(1, 10_000):
+        folder = base / (f"{prefix}-{stamp}" if number == 1 else f"{prefix}-{stamp}-{number}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create this folder: {error.strerror or error}") from None
+        return folder
+    raise OutputError(f"{base}: no free run folder name for {prefix}-{stamp}")
+
+
+def provenance_lines(result: RunResult) -> list[str]:
+    """What a run says of where its predictions came from: counts, earlier rows, rows never cached, isolation."""
+    rows = [row for row in result.extractors if row.provenance is not None]
+    if not rows:
+        return []
+    fresh = [row for row in rows if not row.provenance.earlier]
+    total = {name: sum(getattr(row.provenance, name) for row in fresh) for name in ("extracted", "resumed", "from_cache", "retried")}
+    lines = [
+        f"predictions: {total['extracted']} extracted, {total['from_cache']} from the cache, {total['resumed']} resumed from the output folder"
+        + (f", {total['retried']} crashed pages retried" if total["retried"] else "")
+    ]
+    earlier = [row.name for row in rows if row.provenance.earlier]
+    if earlier:
+        lines.append(f"rows from an earlier run in this output folder: {', '.join(earlier)}")
+    for row in fresh:
+        if row.provenance.not_cached:
+            lines.append(f"{row.name}: not cached: {row.provenance.not_cached}")
+    if result.isolation is not None and result.isolation != "namespace":
+        lines.append(f"network isolation: {result.isolation}")
+    return lines

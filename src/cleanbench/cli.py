@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -36,7 +37,7 @@ def _emit_json(value: Any) -> None:
 def _data_info(args: argparse.Namespace) -> int:
     from cleanbench.gold.load import load_gold
 
-    gold = load_gold(args.spec)
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
     langs: Counter[str] = Counter()
     types: Counter[str] = Counter()
     labels: Counter[str] = Counter()
@@ -85,7 +86,7 @@ def _data_validate(args: argparse.Namespace) -> int:
     from cleanbench.gold.load import load_gold
     from cleanbench.gold.schema import validate
 
-    gold = load_gold(args.spec)
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
     strict = gold.strict if args.strict is None else args.strict
     report = validate(gold, set_name=gold.name, strict=strict)
     kind = "error" if strict else "warning"
@@ -115,7 +116,7 @@ def _data_export(args: argparse.Namespace) -> int:
     from cleanbench.gold.export import export_gold
     from cleanbench.gold.load import load_gold
 
-    gold = load_gold(args.spec)
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
     written = export_gold(gold, args.out, fmt=args.format)
     print(f"wrote {len(gold)} pages of {gold.name} to {written} ({args.format}); digest {gold.digest()}")
     return EXIT_OK
@@ -203,12 +204,65 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r}: expected a number above 0")
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole number' if kind is int else 'number'}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a finite number above 0")
         return value
 
     return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r}: a seed is a whole number from 0 to 2**63-1")
+    return value
+
+
+def _cmd_version(text: str) -> tuple[str, str]:
+    name, sep, version = text.rpartition("=")
+    if not sep or not name.strip() or not version.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VERSION (NAME: a cmd: spec of the run, or its program's name)")
+    return name, version
+
+
+def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
+    """The options of commands that run stages in the sandbox (`run`, `extract`)."""
+    from cleanbench.run.sandbox import DEFAULT_LOAD_TIMEOUT_S, DEFAULT_MAX_OUTPUT_MB, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+    from cleanbench.run.worker import NETWORK_MODES
+
+    parser.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
+    parser.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g}); loading a stage's library does not count")
+    parser.add_argument("--load-timeout", type=_positive(float), default=DEFAULT_LOAD_TIMEOUT_S, help=f"seconds a worker may take to load a stage (default {DEFAULT_LOAD_TIMEOUT_S:g})")
+    parser.add_argument("--memory-mb", type=_memory_mb, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
+    parser.add_argument("--max-output-mb", type=_positive(float), default=DEFAULT_MAX_OUTPUT_MB, help=f"largest output kept per page; over it the page is an error (default {DEFAULT_MAX_OUTPUT_MB:g})")
+    parser.add_argument("--network-namespace", choices=NETWORK_MODES, default="auto",
+                        help="cut workers and the programs they start off the network in a namespace: auto (where the system allows), require, off (the audit hook alone)")
+    parser.add_argument("--cmd-version", type=_cmd_version, action="append", default=[], metavar="NAME=VERSION",
+                        help="the version of a cmd: extractor whose code cannot be proved (an inline `sh -c` script); it is then cached under it")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
+
+
+def _limits(args: argparse.Namespace) -> Any:
+    from cleanbench.run.sandbox import Limits
+
+    return Limits(
+        timeout=args.timeout,
+        memory_mb=args.memory_mb,
+        max_output_mb=args.max_output_mb,
+        load_timeout=args.load_timeout,
+        network=args.network_namespace,
+    )
+
+
+def _add_gold_options(parser: argparse.ArgumentParser) -> None:
+    from cleanbench.gold.load import DEFAULT_MAX_PAGE_MB
+
+    parser.add_argument("--max-page-mb", type=_positive(float), default=DEFAULT_MAX_PAGE_MB,
+                        help=f"largest page (decoded) a gold set may hold; a larger one is an error naming it (default {DEFAULT_MAX_PAGE_MB:g})")
 
 
 def _memory_mb(text: str) -> int | None:
@@ -224,25 +278,28 @@ def _extract(args: argparse.Namespace) -> int:
     from cleanbench.run.journal import PREDICTIONS_FILE
     from cleanbench.run.runner import run
 
-    gold = load_gold(args.spec)
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    limits = _limits(args)
     cache = None if args.no_cache else PredictionCache()
     try:
-        predictions = run(
-            gold,
-            args.extractors,
-            workers=args.workers,
-            timeout=args.timeout,
-            cache=cache,
-            out=Path(args.out),
-            memory_mb=args.memory_mb,
-        )
+        predictions = run(gold, args.extractors, workers=args.workers, limits=limits, cache=cache, out=Path(args.out), cmd_versions=dict(args.cmd_version))
     finally:
         if cache is not None:
             cache.close()
     for extractor in predictions.extractors:
         counts = ", ".join(f"{count} {status}" for status, count in extractor.counts().items())
-        reused = f" ({extractor.resumed} resumed, {extractor.from_cache} from cache)" if extractor.resumed or extractor.from_cache else ""
-        print(f"{extractor.name} {extractor.version or '-'}: {len(extractor.predictions)} pages: {counts}{reused}")
+        reused = [
+            f"{count} {what}"
+            for count, what in ((extractor.resumed, "resumed"), (extractor.from_cache, "from the cache"), (extractor.retried, "retried after a crash"))
+            if count
+        ]
+        earlier = " (from an earlier run in this folder)" if extractor.earlier else ""
+        note = f" ({', '.join(reused)})" if reused else ""
+        print(f"{extractor.name} {extractor.version or '-'}: {len(extractor.predictions)} pages: {counts}{note}{earlier}")
+        if extractor.not_cached:
+            print(f"{extractor.name}: not cached: {extractor.not_cached}", file=sys.stderr)
+    if predictions.isolation is not None and predictions.isolation != "namespace":
+        print(f"cleanbench: network isolation: {predictions.isolation}", file=sys.stderr)
     for message in predictions.not_installed.values():
         print(message)
     print(f"wrote {Path(args.out) / PREDICTIONS_FILE}")
@@ -253,9 +310,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from datetime import datetime
-
-    from cleanbench.benchmark import benchmark
+    from cleanbench.benchmark import benchmark, new_run_folder, provenance_lines
     from cleanbench.extractors.registry import names
     from cleanbench.gold.load import load_gold
     from cleanbench.report.table import render_leaderboard
@@ -263,11 +318,11 @@ def _run(args: argparse.Namespace) -> int:
     from cleanbench.run.cache import PredictionCache
     from cleanbench.score.aggregate import Bootstrap
 
-    gold = load_gold(args.gold)
+    gold = load_gold(args.gold, max_page_mb=args.max_page_mb)
     extractors = args.extractors or names()
     metrics = [name for given in args.metrics or () for name in given.split(",") if name]
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("runs") / f"{gold.name}-{stamp}"
+    limits = _limits(args)
+    out = Path(args.out) if args.out else new_run_folder(Path("runs"), prefix=gold.name)
     cache = None if args.no_cache else PredictionCache()
     try:
         result = benchmark(
@@ -276,14 +331,17 @@ def _run(args: argparse.Namespace) -> int:
             metrics=metrics or None,
             out=out,
             workers=args.workers,
-            timeout=args.timeout,
+            limits=limits,
             cache=cache,
             bootstrap=Bootstrap(resamples=args.resamples, seed=args.seed),
+            cmd_versions=dict(args.cmd_version),
         )
     finally:
         if cache is not None:
             cache.close()
     print(render_leaderboard(result, fmt=args.format, by=args.by))
+    for line in provenance_lines(result):
+        print(f"cleanbench: {line}", file=sys.stderr)
     print(f"cleanbench: wrote {out / RESULT_FILE} and its per-page records", file=sys.stderr)
     return EXIT_OK
 
@@ -382,7 +440,7 @@ def _score(args: argparse.Namespace) -> int:
 
     metrics = [name for given in args.metrics for name in given.split(",") if name]
     predictions, signatures = combine([read_predictions(path) for path in args.predictions])
-    gold = load_gold(args.gold)
+    gold = load_gold(args.gold, max_page_mb=args.max_page_mb)
     scoring = score_predictions(
         predictions,
         gold,
@@ -491,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     info = data_commands.add_parser("info", help="pages, languages, page types, noise labels, digest")
     info.add_argument("spec", nargs="?", default="fixtures", help=spec_help)
     info.add_argument("--format", choices=("text", "json"), default="text")
+    _add_gold_options(info)
     info.set_defaults(handler=_data_info)
 
     check = data_commands.add_parser("validate", help="check every record; doubtful gold is an error in strict sets")
@@ -501,12 +560,14 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--lenient", dest="strict", action="store_false", help="doubtful gold is a warning")
     check.add_argument("--limit", type=int, default=20, help="findings to list (default 20)")
     check.add_argument("--all", action="store_true", help="list every finding")
+    _add_gold_options(check)
     check.set_defaults(handler=_data_validate)
 
     export = data_commands.add_parser("export", help="write a gold set in the native schema")
     export.add_argument("spec", help=spec_help)
     export.add_argument("out", help="output file (jsonl, parquet) or folder (hf)")
     export.add_argument("--format", choices=("jsonl", "parquet", "hf"), default="jsonl")
+    _add_gold_options(export)
     export.set_defaults(handler=_data_export)
 
     gate = commands.add_parser("check", help="regression gate: fail when a result breaks a baseline's pinned floors")
@@ -519,17 +580,13 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--key", action="append", metavar="KEY", help="with --update: pin only KEY (words.f1, leak:ad.value, failures); repeatable")
     gate.set_defaults(handler=_check)
 
-    from cleanbench.run.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
-
     extract = commands.add_parser("extract", help="run extractors over a gold set, writing DIR/predictions.jsonl")
     extract.add_argument("spec", help=spec_help)
     extractor_help = "built-in name, plugin name, module:attr or cmd:PROGRAM ARGS; repeatable"
     extract.add_argument("-e", "--extractor", dest="extractors", action="append", required=True, metavar="NAME", help=extractor_help)
-    extract.add_argument("--out", required=True, metavar="DIR", help="output folder; a rerun resumes what it holds")
-    extract.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
-    extract.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g})")
-    extract.add_argument("--memory-mb", type=_memory_mb, default=DEFAULT_MEMORY_MB, help=f"address-space cap per worker, 0 for none (default {DEFAULT_MEMORY_MB})")
-    extract.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
+    extract.add_argument("--out", required=True, metavar="DIR", help="output folder; a rerun resumes what it holds (and retries crashed pages once)")
+    _add_sandbox_options(extract)
+    _add_gold_options(extract)
     extract.set_defaults(handler=_extract)
 
     from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, DEFAULT_RESAMPLES, DEFAULT_SEED
@@ -542,7 +599,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS), metavar="NAME",
                        help=f"words, aeb, wcxb, snippets, rouge-lsum, duplication, leak:<label>, leak:* (default: {' '.join(DEFAULT_METRICS)})")
     score.add_argument("--format", choices=("text", "json"), default="text", help="json: every value with its interval and signature, and slices")
-    score.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    _add_gold_options(score)
+    score.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
     score.add_argument("--resamples", type=_positive(int), default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
     score.add_argument("--min-pages", type=_positive(int), default=DEFAULT_MIN_PAGES, help=f"fewest pages a slice needs for an estimate (default {DEFAULT_MIN_PAGES})")
     score.set_defaults(handler=_score)
@@ -555,13 +613,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("-e", "--extractor", dest="extractors", action="append", metavar="NAME",
                        help="built-in name, plugin name, module:attr or cmd:PROGRAM ARGS; repeatable (default: every extractor and the baselines)")
     bench.add_argument("--metrics", nargs="+", metavar="NAME", help="default: words, snippets, duplication and leak:<label>, where the set has what they need")
-    bench.add_argument("--out", metavar="DIR", help="where result.json, pages.jsonl and predictions.jsonl go (default runs/<gold>-<timestamp>/)")
-    bench.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
-    bench.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, help=f"seconds per page (default {DEFAULT_TIMEOUT_S:g})")
-    bench.add_argument("--no-cache", action="store_true", help="neither read nor write the prediction cache")
+    bench.add_argument("--out", metavar="DIR", help="where result.json, pages.jsonl and predictions.jsonl go (default: a new runs/<gold>-<timestamp>/)")
+    _add_sandbox_options(bench)
+    _add_gold_options(bench)
     bench.add_argument("--format", choices=TABLE_FORMATS, default="github", help="leaderboard format (default github)")
     bench.add_argument("--by", choices=TABLE_SLICES, help="one table per page type, language or noise label")
-    bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
+    bench.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")
     bench.add_argument("--resamples", type=_positive(int), default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
     bench.set_defaults(handler=_run)
 

@@ -93,3 +93,68 @@ class Absent(Adapter):
     package = "cleanbench-absent-library"
     requires = ("cleanbench_absent_library",)
     install = "pip install cleanbench-absent-library"
+
+
+class NeedsEnvironment(Scripted):
+    """Fails to load while $RUN_TEST_BROKEN_IMPORT is set, as a library fails under a tiny memory cap."""
+
+    name = "needs-environment"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        if os.environ.get("RUN_TEST_BROKEN_IMPORT"):
+            raise ImportError("cannot import the library in this environment")
+        return super().extract(html, url=url)
+
+
+class SlowToLoad(Scripted):
+    """Takes 2 s to load its library (`prepare`), then extracts at once."""
+
+    name = "slow-to-load"
+
+    def prepare(self) -> None:
+        time.sleep(2)
+
+
+class Surrogate(Scripted):
+    """Returns text holding a lone surrogate, which no UTF-8 file can hold."""
+
+    name = "surrogate"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        return "broken \ud800 text" if "do:surrogate" in html else super().extract(html, url=url)
+
+
+class Huge(Scripted):
+    """Returns 3 MB of text on a page marked do:huge."""
+
+    name = "huge"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        return "x" * (3 << 20) if "do:huge" in html else super().extract(html, url=url)
+
+
+class Gated(Scripted):
+    """Pages p03 and later wait until the file $RUN_TEST_GATE exists: a run cannot finish before a test
+    opens the gate, so a signal sent after the first pages always finds it running."""
+
+    name = "gated"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        gate = os.environ.get("RUN_TEST_GATE")
+        if gate and url and int(url.rsplit("p", 1)[-1]) >= 3:
+            while not os.path.exists(gate):
+                time.sleep(0.02)
+        return super().extract(html, url=url)
+
+
+class CrashesOnce(Scripted):
+    """Kills its worker on a page marked do:crash-once the first time (while $RUN_TEST_CRASHED names no file)."""
+
+    name = "crashes-once"
+
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        flag = os.environ["RUN_TEST_CRASHED"]
+        if "do:crash-once" in html and not os.path.exists(flag):
+            open(flag, "w").close()
+            os._exit(9)
+        return super().extract(html, url=url)

@@ -33,10 +33,10 @@ def test_extract_writes_predictions_and_a_summary_line_per_extractor(
         ("p01", "scripted", "error", ""),
         ("p02", "scripted", "empty", ""),
     ]
-    assert set(records[0]) == {"page_id", "extractor", "status", "text", "seconds", "peak_rss_mb", "error"}
+    assert set(records[0]) == {"page_id", "extractor", "status", "text", "seconds", "peak_rss_mb", "error", "attempt"}
 
 
-@pytest.mark.parametrize(("flags", "second_run_calls", "note"), [([], 0, " (0 resumed, 2 from cache)"), (["--no-cache"], 2, "")])
+@pytest.mark.parametrize(("flags", "second_run_calls", "note"), [([], 0, " (2 from the cache)"), (["--no-cache"], 2, "")])
 def test_extract_uses_the_user_cache_unless_no_cache(
     make_gold: MakeGold,
     calls: Calls,
@@ -56,7 +56,18 @@ def test_extract_uses_the_user_cache_unless_no_cache(
     assert (tmp_path / "cache" / "predictions" / "predictions.sqlite3").exists() is not flags
 
 
-@pytest.mark.parametrize(("flag", "value"), [("--workers", "0"), ("--timeout", "-1"), ("--workers", "two"), ("--memory-mb", "-5")])
+@pytest.mark.parametrize(("flag", "value"), [
+        ("--workers", "0"),
+        ("--timeout", "-1"),
+        ("--workers", "two"),
+        ("--memory-mb", "-5"),
+        # issue 10: nan never timed out and spun a core; inf gave a traceback
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--load-timeout", "nan"),
+        ("--max-output-mb", "inf"),
+        ("--max-page-mb", "0"),
+    ])
 def test_extract_refuses_bad_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["extract", "fixtures", "-e", "nothing", "--out", str(tmp_path), flag, value])

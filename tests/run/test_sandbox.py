@@ -7,12 +7,14 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from cleanbench.run.sandbox import Job, Outcome, Sandbox
+from cleanbench.errors import RunError
+from cleanbench.run.sandbox import Job, Limits, Outcome, Sandbox
 
 SCRIPTED = "run_test_extractors:Scripted"
 Calls = Callable[[], list[tuple[str, int]]]  # the `calls` fixture: (page id, worker pid) per call
@@ -21,7 +23,7 @@ Calls = Callable[[], list[tuple[str, int]]]  # the `calls` fixture: (page id, wo
 def run_pages(htmls: list[str], *, timeout: float = 1.0, memory_mb: int | None = 300, workers: int = 1) -> list[Outcome]:
     """Outcomes in job order (the sandbox yields them in completion order)."""
     jobs = [Job(key, 0, html, url=f"http://test/p{key:02d}") for key, html in enumerate(htmls)]
-    with Sandbox([SCRIPTED], workers=workers, timeout=timeout, memory_mb=memory_mb) as sandbox:
+    with Sandbox([SCRIPTED], workers=workers, limits=Limits(timeout=timeout, memory_mb=memory_mb)) as sandbox:
         return sorted(sandbox.run(jobs), key=lambda outcome: outcome.key)
 
 
@@ -89,7 +91,7 @@ def test_pages_after_a_timeout_run_on_with_two_workers() -> None:
 
 
 def test_workers_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="workers: expected at least 1, got 0"):
+    with pytest.raises(RunError, match="workers: expected a whole number above 0, got 0"):
         Sandbox([SCRIPTED], workers=0)
 
 
@@ -106,3 +108,113 @@ def test_a_script_read_from_stdin_runs_its_pages(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "['ok']"
+
+
+def run_with(extractor: str, htmls: list[str], *, limits: Limits, workers: int = 1) -> list[Outcome]:
+    jobs = [Job(key, 0, html, url=f"http://test/p{key:02d}") for key, html in enumerate(htmls)]
+    with Sandbox([extractor], workers=workers, limits=limits) as sandbox:
+        return sorted(sandbox.run(jobs), key=lambda outcome: outcome.key)
+
+
+def test_loading_a_stage_does_not_count_against_the_page_timeout() -> None:
+    # issue 10: `extract -e newspaper4k --timeout 1` timed out 32 of 32 pages: its 1.5 s import counted,
+    # and each replaced worker imported again.
+    outcomes = run_with("run_test_extractors:SlowToLoad", [f"<p>page {n}</p>" for n in range(3)], limits=Limits(timeout=1), workers=2)
+    assert [outcome.status for outcome in outcomes] == ["ok"] * 3
+
+
+def test_a_stage_that_never_finishes_loading_times_out_under_its_own_limit() -> None:
+    (outcome,) = run_with("run_test_extractors:SlowToLoad", ["<p>a</p>"], limits=Limits(timeout=5, load_timeout=0.5))
+    assert outcome.status == "timeout"
+    assert outcome.error.startswith("loading its stage took more than 0.")
+
+
+def test_a_lone_surrogate_in_the_output_is_an_error_and_the_run_goes_on() -> None:
+    # issue 10: a lone surrogate in a plugin's output crashed the run on every retry (it cannot be written as UTF-8).
+    bad, after = run_with("run_test_extractors:Surrogate", ["<p>do:surrogate</p>", "<p>after</p>"], limits=Limits())
+    assert (bad.status, bad.error) == ("error", "output holds a lone surrogate (U+D800) at character 7: not text")
+    assert (after.status, after.text) == ("ok", "after")
+
+
+def test_an_output_over_the_cap_is_an_error_not_held_by_the_parent() -> None:
+    # issue 10: 50 MB of output from one page made the parent hold 2.1 GB.
+    bad, after = run_with("run_test_extractors:Huge", ["<p>do:huge</p>", "<p>after</p>"], limits=Limits(max_output_mb=1))
+    assert (bad.status, bad.text) == ("error", "")
+    assert bad.error == "output of 3.0 MB is over the cap of 1 MB (--max-output-mb)"
+    assert after.status == "ok"
+
+
+CONNECTING = """
+import socket, sys
+sys.stdin.read()
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"the page")
+    print("reached the listener")
+except OSError as error:
+    print("refused:", error)
+"""
+
+
+@pytest.mark.parametrize(("network", "reached"), [("auto", False), ("off", True)])
+def test_a_child_program_is_cut_off_the_network_in_a_namespace(listener: socket.socket, tmp_path: Path, network: str, reached: bool) -> None:
+    # issue 12 of the hostile test: the audit hook stops Python sockets of the worker only; a `cmd:`
+    # program (curl posted a page's HTML) reached a listener on 127.0.0.1. `off` shows the switch works.
+    script = tmp_path / "connect.py"
+    script.write_text(CONNECTING.format(port=listener.getsockname()[1]), encoding="utf-8")
+    jobs = [Job(0, 0, "<p>page</p>")]
+    with Sandbox([f"cmd:{sys.executable} {script}"], workers=1, limits=Limits(network=network)) as sandbox:
+        (outcome,) = list(sandbox.run(jobs))
+        isolation = sandbox.isolation
+    if network == "auto" and isolation != "namespace":
+        pytest.skip(f"this system allows no network namespace: {isolation}")
+    assert outcome.text.startswith("reached the listener" if reached else "refused:")
+    if reached:
+        listener.accept()[0].close()
+    else:
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    assert isolation == ("namespace" if network == "auto" else "audit hook only (network namespace turned off)")
+
+
+LEAVES_A_CHILD = """
+import subprocess, sys
+sys.stdin.read()
+child = subprocess.Popen(["sleep", "300"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+with open(sys.argv[1], "w") as out:
+    out.write(str(child.pid))
+print("done")
+"""
+
+
+def test_programs_a_stage_started_die_with_its_worker(tmp_path: Path) -> None:
+    # issue 10: a `cmd:` child that outlived its timeout, or a plugin's forked children, kept running after cleanbench exited.
+    script, pid_file = tmp_path / "child.py", tmp_path / "child.pid"
+    script.write_text(LEAVES_A_CHILD, encoding="utf-8")
+    with Sandbox([f"cmd:{sys.executable} {script} {pid_file}"], workers=1) as sandbox:
+        (outcome,) = list(sandbox.run([Job(0, 0, "<p>page</p>")]))
+        child = int(pid_file.read_text())
+        assert outcome.status == "ok" and _running(child)
+    assert not _running(child), "a program a stage started outlived its sandbox"
+
+
+def test_a_timed_out_programs_children_die_with_it(tmp_path: Path) -> None:
+    script, pid_file = tmp_path / "child.py", tmp_path / "child.pid"
+    script.write_text(LEAVES_A_CHILD.replace('print("done")', "child.wait()"), encoding="utf-8")
+    with Sandbox([f"cmd:{sys.executable} {script} {pid_file}"], workers=1, limits=Limits(timeout=2)) as sandbox:
+        (outcome,) = list(sandbox.run([Job(0, 0, "<p>page</p>")]))
+        assert outcome.status == "timeout"
+        assert not _running(int(pid_file.read_text())), "the timed-out page's program left a child running"
+
+
+def _running(pid: int) -> bool:
+    import psutil
+
+    deadline = time.monotonic() + 5  # SIGKILL is delivered at once; reaping by init may lag
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return False
+        except psutil.NoSuchProcess:
+            return False
+        time.sleep(0.05)
+    return True

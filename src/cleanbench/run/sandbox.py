@@ -1,13 +1,12 @@
-"""`Sandbox`: long-lived worker processes that run extractors on pages, one page at a time each.
+"""`Sandbox`: long-lived worker processes that run stages on pages, one page at a time each.
 
-Each worker resolves the extractor specs itself, on its first page of each; an extractor loads its
-library once per worker, within that first page (`Adapter.extract` loads lazily). The parent sends
-pages (extractor index, html, url, lang) down a pipe and enforces the per-page timeout; a page that
-hangs is a `timeout` (its worker is killed and replaced), one that raises is an `error` (the worker is
-kept), one that kills its worker (segfault, `os._exit`, out of memory) is a `crash` (the worker is
-replaced). Workers write nothing to the terminal; they run under an address-space cap (`RLIMIT_AS`) and
-a network guard: an audit hook refuses every socket connect, name lookup and send, so a page whose
-extractor tries one is an `error` saying so, even when the extractor swallows the exception.
+Each worker resolves the stage specs itself and loads a stage's library the first time it needs it,
+before that page's clock starts: the per-page timeout counts the page, never an import (a slow load
+has its own, longer limit, `Limits.load_timeout`). The parent sends pages (stage index, html, url,
+lang) down a pipe and enforces the per-page timeout; a page that hangs is a `timeout` (its worker's
+process group is killed and the worker replaced), one that raises is an `error` (the worker is kept),
+one that kills its worker (segfault, `os._exit`, out of memory) is a `crash` (the worker is replaced).
+What a worker isolates is in `cleanbench.run.worker`; `Sandbox.isolation` says what held.
 
 A busy worker is sent its next page ahead (when the page fits in the pipe, so the send cannot block),
 so it goes on without waiting for the parent to be scheduled; a page queued behind one that times out
@@ -18,6 +17,7 @@ large address space (it would count against the cap and the recorded peak memory
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import pickle
@@ -27,25 +27,41 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, NoReturn
+from multiprocessing.connection import wait
+from typing import Any
 
+from cleanbench.errors import RunError
 from cleanbench.gold.schema import GoldPage
+from cleanbench.run.worker import NETWORK_MODES, WorkerSettings, serve
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 4096
+DEFAULT_MAX_OUTPUT_MB = 32.0
+DEFAULT_LOAD_TIMEOUT_S = 300.0
 _MIB = 1024 * 1024
-_BLOCKED_EVENTS = frozenset(
-    {
-        "socket.connect",
-        "socket.getaddrinfo",
-        "socket.gethostbyname",
-        "socket.gethostbyaddr",
-        "socket.getnameinfo",
-        "socket.sendto",
-        "socket.sendmsg",
-    }
-)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a worker may take: seconds per page, seconds to load a stage, memory (None: no cap), output
+    size per page, and how it is cut off from the network (`auto`: a network namespace where the system
+    allows one, `require`: refuse to run without one, `off`: the audit hook alone)."""
+
+    timeout: float = DEFAULT_TIMEOUT_S
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    max_output_mb: float = DEFAULT_MAX_OUTPUT_MB
+    load_timeout: float = DEFAULT_LOAD_TIMEOUT_S
+    network: str = "auto"
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "max_output_mb", "load_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise RunError(f"{name}: expected a finite number of {'seconds' if 'timeout' in name else 'MB'} above 0, got {value!r}")
+        if self.memory_mb is not None and (isinstance(self.memory_mb, bool) or not isinstance(self.memory_mb, int) or self.memory_mb <= 0):
+            raise RunError(f"memory_mb: expected a whole number of MB above 0 (or None: no cap), got {self.memory_mb!r}")
+        if self.network not in NETWORK_MODES:
+            raise RunError(f"network: expected one of {', '.join(NETWORK_MODES)}, got {self.network!r}")
 
 
 def default_workers() -> int:
@@ -98,26 +114,25 @@ def _start_method() -> str:
 
 
 class Sandbox:
-    """A pool of workers for a fixed list of extractor specs. Use as a context manager, or call `close()`."""
+    """A pool of workers for a fixed list of stage specs. Use as a context manager, or call `close()`."""
 
-    def __init__(
-        self,
-        specs: Sequence[str],
-        *,
-        workers: int | None = None,
-        timeout: float = DEFAULT_TIMEOUT_S,
-        memory_mb: int | None = DEFAULT_MEMORY_MB,
-    ) -> None:
+    def __init__(self, specs: Sequence[str], *, workers: int | None = None, limits: Limits | None = None) -> None:
         self.specs = tuple(specs)
         self.size = default_workers() if workers is None else workers
-        if self.size < 1:
-            raise ValueError(f"workers: expected at least 1, got {self.size}")
-        self.timeout = timeout
-        self.memory_mb = memory_mb
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
+            raise RunError(f"workers: expected a whole number above 0, got {self.size!r}")
+        self.limits = limits or Limits()
+        self.settings = WorkerSettings(
+            memory_mb=self.limits.memory_mb,
+            max_output_bytes=int(self.limits.max_output_mb * _MIB),
+            network=self.limits.network,
+        )
+        self.isolation: str | None = None  # what the workers reported; None while none has started
         method = _start_method()
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
-            self._context.set_forkserver_preload(["__main__", __name__, "cleanbench.extractors.registry"])
+            preload = ["__main__", __name__, "cleanbench.run.worker", "cleanbench.extractors.registry", "cleanbench.run.lifeline"]
+            self._context.set_forkserver_preload(preload)
         self._workers: list[_Worker] = []
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
@@ -138,7 +153,7 @@ class Sandbox:
                 worker = self._worker_for(len(upcoming[1]))
                 if worker is None:
                     break
-                worker.assign(*upcoming, timeout=self.timeout)
+                worker.assign(*upcoming)
                 upcoming = None
             busy = [w for w in self._workers if w.queue]
             if not busy:
@@ -149,7 +164,8 @@ class Sandbox:
             for worker in busy:
                 outcome = None
                 if worker.results in ready or worker.process.sentinel in ready:
-                    outcome = worker.receive(timeout=self.timeout)
+                    outcome = worker.receive()
+                    self._note_isolation(worker)
                 if outcome is None and now >= worker.deadline:
                     outcome = worker.time_out()
                 if outcome is None:
@@ -160,19 +176,27 @@ class Sandbox:
                     worker.close()
                 yield outcome
 
+    def _note_isolation(self, worker: _Worker) -> None:
+        if worker.isolation is None or worker.isolation == self.isolation:
+            return
+        if worker.isolation != "namespace" and self.limits.network == "require":
+            raise RunError(f"a network namespace is required (--network-namespace require) but the system refused one: {worker.isolation}")
+        if self.isolation is None or self.isolation == "namespace":  # the weakest isolation seen is the one that held
+            self.isolation = worker.isolation
+
     def _worker_for(self, size: int) -> _Worker | None:
         """An idle worker, else a new one while there is room, else a busy one whose pipe holds the page."""
         idle = next((w for w in self._workers if not w.queue), None)
         if idle is not None:
             return idle
         if len(self._workers) < self.size:
-            worker = _Worker(self._context, self.specs, memory_mb=self.memory_mb)
+            worker = _Worker(self._context, self.specs, settings=self.settings, limits=self.limits)
             self._workers.append(worker)
             return worker
         return next((w for w in self._workers if len(w.queue) == 1 and w.holds_ahead(size)), None)
 
     def close(self) -> None:
-        """Stop every worker: idle ones are told to exit, busy ones are killed."""
+        """Stop every worker: idle ones are told to exit, busy ones are killed; then each process group."""
         for worker in self._workers:
             worker.stop()
             worker.close()
@@ -192,20 +216,23 @@ class _Worker:
     # 1 MiB by default); what the kernel grants is read back.
     PIPE_BYTES = 1 << 20
 
-    def __init__(self, context: Any, specs: tuple[str, ...], *, memory_mb: int | None) -> None:
+    def __init__(self, context: Any, specs: tuple[str, ...], *, settings: WorkerSettings, limits: Limits) -> None:
         jobs_in, self.jobs = context.Pipe(duplex=False)
         self.results, results_out = context.Pipe(duplex=False)
         self.capacity = _grow_pipe(self.jobs.fileno(), self.PIPE_BYTES)
         self.process = context.Process(
-            target=_serve,
-            args=(jobs_in, results_out, specs, memory_mb, dict(os.environ)),
+            target=serve,
+            args=(jobs_in, results_out, specs, settings, dict(os.environ), list(sys.path)),
             name="cleanbench-worker",
             daemon=True,
         )
         self.process.start()
         jobs_in.close()
         results_out.close()
+        self.limits = limits
         self.queue: deque[tuple[Job, int]] = deque()  # (job, bytes sent for it); the first one is running
+        self.loaded: set[int] = set()  # stages this worker has loaded
+        self.isolation: str | None = None
         self.started = 0.0
         self.deadline = float("inf")
         self.alive = True
@@ -214,40 +241,57 @@ class _Worker:
         """Whether a message of `size` bytes fits in the pipe beside the running job's (perhaps still unread)."""
         return self.queue[0][1] + size + 2 * 4096 <= self.capacity  # two pages of slack for the length headers
 
-    def assign(self, job: Job, message: bytes, *, timeout: float) -> None:
-        if not self.queue:
-            self.started = time.monotonic()
-            self.deadline = self.started + timeout
+    def assign(self, job: Job, message: bytes) -> None:
         self.queue.append((job, len(message)))
+        if len(self.queue) == 1:
+            self._start_clock()
         try:
             self.jobs.send_bytes(message)
         except OSError:  # the worker died: `receive` reports it once its sentinel fires
             pass
 
-    def receive(self, *, timeout: float) -> Outcome | None:
+    def _start_clock(self) -> None:
+        """The head job starts now: its page's timeout, or the load timeout while its stage is not loaded."""
+        self.started = time.monotonic()
+        loading = self.queue[0][0].extractor not in self.loaded
+        self.deadline = self.started + (self.limits.load_timeout if loading else self.limits.timeout)
+
+    def receive(self) -> Outcome | None:
         """Read what the worker sent: None while its job runs on; the outcome once it is done or dead."""
         try:
-            if self.results.poll():
-                status, text, error, seconds, peak, cacheable = self.results.recv()
-                job, _ = self.queue.popleft()
-                now = time.monotonic()
-                if seconds is None:  # it could not start the page, or ran out of memory: the parent's clock
-                    seconds = now - self.started
-                self.started, self.deadline = now, now + timeout
-                if status == "crash":  # out of memory: the worker said so and exits
-                    self._end()
-                return Outcome(job.key, status, text, error, seconds, peak, cacheable)
+            while self.results.poll():
+                message = self.results.recv()
+                if message[0] == "ready":
+                    self.isolation = message[1]
+                elif message[0] == "loaded":
+                    self.loaded.add(message[1])
+                    if self.queue and self.queue[0][0].extractor == message[1]:
+                        self._start_clock()  # the page's own clock starts once its stage is loaded
+                else:
+                    return self._done(*message[1:])
         except (EOFError, OSError):
             pass
         if self.process.is_alive():
             return None
         return self._died()
 
+    def _done(self, status: str, text: str, error: str | None, seconds: float | None, peak: float | None, cacheable: bool) -> Outcome:
+        job, _ = self.queue.popleft()
+        if seconds is None:  # it could not start the page, or ran out of memory: the parent's clock
+            seconds = time.monotonic() - self.started
+        if status == "crash":  # out of memory: the worker said so and exits
+            self._end()
+        elif self.queue:
+            self._start_clock()
+        return Outcome(job.key, status, text, error, seconds, peak, cacheable)
+
     def time_out(self) -> Outcome:
         job, _ = self.queue.popleft()
         elapsed = time.monotonic() - self.started
+        loading = job.extractor not in self.loaded
         self._end()
-        return Outcome(job.key, "timeout", error=f"timed out after {elapsed:.1f} s", seconds=elapsed, cacheable=False)
+        what = f"loading its stage took more than {elapsed:.1f} s" if loading else f"timed out after {elapsed:.1f} s"
+        return Outcome(job.key, "timeout", error=what, seconds=elapsed, cacheable=False)
 
     def _died(self) -> Outcome:
         job, _ = self.queue.popleft()
@@ -263,7 +307,8 @@ class _Worker:
         return Outcome(job.key, "crash", error=cause, seconds=elapsed, cacheable=False)
 
     def _end(self) -> None:
-        """Kill the process if it still runs, and reap it."""
+        """Kill the worker and every process of its group (programs its stages started), and reap it."""
+        _kill_group(self.process.pid)
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -284,6 +329,16 @@ class _Worker:
         self.process.close()
 
 
+def _kill_group(pid: int | None) -> None:
+    """SIGKILL a worker's process group (its pid); nothing when the group is gone or was never made."""
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def _grow_pipe(fd: int, size: int) -> int:
     """Ask for a pipe buffer of `size` bytes; return the capacity granted (64 KiB where it cannot grow)."""
     try:
@@ -292,145 +347,3 @@ def _grow_pipe(fd: int, size: int) -> int:
         return int(fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size))
     except (ImportError, AttributeError, OSError):
         return 65536
-
-
-# --- inside a worker ------------------------------------------------------------------------------
-
-
-class NetworkBlockedError(OSError):
-    """Raised inside a worker when an extractor tries to reach the network."""
-
-
-class _NetworkGuard:
-    """Audit hook refusing socket connects, name lookups and sends; remembers the first attempt."""
-
-    def __init__(self) -> None:
-        self.attempt: str | None = None
-
-    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
-        if event in _BLOCKED_EVENTS:
-            target = args[1] if event in ("socket.connect", "socket.sendto", "socket.sendmsg") else args[0]
-            detail = f"{event} {target!r}"
-            if self.attempt is None:
-                self.attempt = detail
-            raise NetworkBlockedError(f"network access is blocked during extraction ({detail})")
-
-
-def _serve(jobs: Connection, conn: Connection, specs: tuple[str, ...], memory_mb: int | None, environ: dict[str, str]) -> None:
-    """A worker's main loop: receive a job on `jobs`, run it, send its outcome on `conn`; exit on None or EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent()
-    _silence_output()
-    os.environ.clear()
-    os.environ.update(environ)
-    if memory_mb is not None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * _MIB, memory_mb * _MIB))
-    guard = _NetworkGuard()
-    sys.addaudithook(guard)
-    extractors: dict[int, Any] = {}
-    failed: dict[int, str] = {}
-    while True:
-        try:
-            job = jobs.recv()
-        except EOFError:
-            job = None
-        if job is None:
-            for extractor in extractors.values():
-                _close(extractor)
-            return
-        index, html, url, lang, page = job
-        try:
-            if index not in extractors and index not in failed:
-                try:
-                    extractors[index] = _resolve(specs[index])
-                except MemoryError:
-                    raise
-                except Exception as error:  # it resolved in the parent: a failure here is this worker's
-                    failed[index] = f"cannot resolve extractor {specs[index]!r} in a worker: {_describe(error)}"
-            if index in failed:
-                conn.send(("error", "", failed[index], None, _peak_rss_mb(), False))
-            else:
-                conn.send(_extract(extractors[index], html, url, lang, page, guard=guard))
-        except MemoryError:
-            _out_of_memory(conn, memory_mb)
-
-
-def _extract(extractor: Any, html: str, url: str | None, lang: str | None, page: GoldPage | None, *, guard: _NetworkGuard) -> tuple[Any, ...]:
-    """Run one page; the outcome message. A MemoryError propagates: the worker then ends."""
-    guard.attempt = None
-    start = time.perf_counter()
-    try:
-        if getattr(extractor, "uses_gold", False):
-            text = extractor.extract_page(page)
-        elif getattr(extractor, "uses_lang", False):
-            text = extractor.extract(html, url=url, lang=lang)
-        else:
-            text = extractor.extract(html, url=url)
-    except MemoryError:
-        raise
-    except (Exception, SystemExit) as error:
-        text, failure = "", _describe(error)
-    else:
-        failure = None
-    seconds = time.perf_counter() - start
-    if guard.attempt is not None:
-        failure = f"network access is blocked during extraction ({guard.attempt})"
-    elif failure is None and text is not None and not isinstance(text, str):
-        failure = f"extractor returned {type(text).__name__}, not str"
-    if failure is not None:
-        return ("error", "", failure, seconds, _peak_rss_mb(), True)
-    text = text or ""
-    return ("ok" if text.strip() else "empty", text, None, seconds, _peak_rss_mb(), True)
-
-
-def _resolve(spec: str) -> Any:
-    from cleanbench.extractors.registry import resolve
-
-    return resolve(spec)
-
-
-def _close(extractor: Any) -> None:
-    """Release what an extractor built (a child process, say), if it knows how."""
-    close = getattr(extractor, "close", None)
-    if callable(close):
-        close()
-
-
-def _out_of_memory(conn: Connection, memory_mb: int | None) -> NoReturn:
-    """Report a MemoryError as a crash and end the worker: its heap may be in no state to go on."""
-    cap = f" (memory cap {memory_mb} MB)" if memory_mb is not None else ""
-    try:
-        conn.send(("crash", "", f"out of memory{cap}", None, _peak_rss_mb(), False))
-    finally:
-        os._exit(1)
-
-
-def _describe(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def _peak_rss_mb() -> float:
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
-    return round(peak / (_MIB if sys.platform == "darwin" else 1024), 1)
-
-
-def _silence_output() -> None:
-    """Send the worker's stdout and stderr (library chatter) to /dev/null: a page's failure is in its record."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel kill this worker when its parent (the fork server) exits."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
