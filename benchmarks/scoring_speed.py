@@ -120,7 +120,7 @@ def aeb(data: Path) -> None:
     stds = {}
     for row in scoring.extractors:
         counts = {r.page_id: r.counts["aeb"] for r in scoring.records if r.extractor == row.name}
-        stds[row.name] = {name: float(values.std()) for name, values in resampled_values(counts, metric, bootstrap=Bootstrap()).items()}  # type: ignore[arg-type]
+        stds[row.name] = {name: float(values.std()) for name, values in resampled_values(counts, metric.counts_type, bootstrap=Bootstrap()).items()}  # type: ignore[arg-type]
 
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
     indices = Bootstrap(resamples=RESAMPLES, seed=SEED).indices(len(truth)).tolist()

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from cleanbench.check import (
+from cleanbench.baseline import (
     Baseline,
     PinnedExtractor,
     baseline_from_json,
-    check_result,
     default_keys,
     load_baseline,
     save_baseline,
     update_baseline,
 )
+from cleanbench.check import check_result
 from cleanbench.cli import main
 from cleanbench.errors import BaselineRegressionError, ResultError
 from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult, save_result
@@ -235,7 +235,7 @@ def test_update_writes_bounds_the_same_result_passes(tmp_path: Path, capsys: pyt
     save_result(make_result(*rows), tmp_path / "run")
     baseline = tmp_path / "baseline.json"
     assert main(["check", str(tmp_path / "run"), "--baseline", str(baseline), "--update"]) == 0
-    assert capsys.readouterr().out == f"check: wrote {baseline}: 10 bounds on 2 extractors, gold fixtures (epsilon 0.0005)\n"
+    assert capsys.readouterr().out == f"check: wrote {baseline}: 10 bounds on 2 extractors, gold fixtures (epsilon 0.0005) (no per-page records beside the result: --significant cannot use it)\n"
     pinned = load_baseline(baseline).extractors
     assert pinned["trafilatura"].floors == {"words.f1": 0.8829, "words.precision": 0.9012, "words.recall": 0.8701}
     assert pinned["trafilatura"].ceilings == {"leak:ad.value": 0.1235, "duplication.value": 0.0012, "failures": 0}
@@ -358,7 +358,7 @@ def test_missing_baseline_exits_2(gate: Gate, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "unreadable baseline: Expecting property name enclosed in double quotes"),
+        ("{", "not a JSON document: Expecting property name enclosed in double quotes"),
         ("[]", "not a cleanbench baseline (expected a JSON object)"),
         ('{"gold": {}}', "not a cleanbench baseline (no schema_version)"),
         ('{"schema_version": 2}', "baseline schema_version 2 is not one this cleanbench reads (1)"),
@@ -368,14 +368,14 @@ def test_malformed_baseline_exits_2(gate: Gate, tmp_path: Path, text: str, messa
     (tmp_path / "baseline.json").write_text(text)
     code, out, err = gate(make_result(), None)
     assert (code, out) == (2, [])
-    assert err.startswith(f"cleanbench: error: {tmp_path / 'baseline.json'}: {message}")
+    assert err.startswith(f"cleanbench: error: {tmp_path / 'baseline.json'}") and message in err
     assert err.count("\n") == 1
 
 
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("epsilon",), -1, "epsilon: must be a number >= 0, got -1"),
+        (("epsilon",), -1, "epsilon: must be a number from 0 to 0.05, got -1"),
         (("gold",), None, "gold: missing"),
         (("gold", "digest"), 5, "gold.digest: unexpected value 5"),
         (("extractors", "trafilatura", "floors", "words.f1"), "high", "extractors.trafilatura.floors.words.f1: expected a number, got 'high'"),
@@ -422,3 +422,35 @@ def test_update_only_options_without_update_exit_2(gate: Gate) -> None:
     code, out, err = gate(make_result(), make_baseline(), "--allow-regression")
     assert (code, out) == (2, [])
     assert err == "cleanbench check: error: --allow-regression and --key only apply with --update\n"
+
+
+# --- a baseline that cannot fail is refused (issue 10) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda raw: raw.update(extractors={}), "extractors: pins no extractor, so it can check nothing"),
+        (lambda raw: raw["extractors"]["trafilatura"].update(floors={}, ceilings={}), "extractors: no floor or ceiling anywhere"),
+        (lambda raw: raw.update(epsilon=1e308), "epsilon: must be a number from 0 to 0.05, got 1e+308"),
+        (
+            lambda raw: raw["extractors"]["trafilatura"].update(floors={"words.f1": 0.88, "leak:ad.value": 0.0}, ceilings={}),
+            "extractors.trafilatura.floors.leak:ad.value: a lower-is-better key belongs in ceilings",
+        ),
+        (
+            lambda raw: raw["extractors"]["trafilatura"].update(ceilings={"words.f1": 1.0}, floors={}),
+            "extractors.trafilatura.ceilings.words.f1: a higher-is-better key belongs in floors",
+        ),
+        (lambda raw: raw["extractors"]["trafilatura"].update(floors={"words.f1": -3.0}), "floors.words.f1: a share from 0 to 1, got -3.0"),
+        (lambda raw: raw["extractors"]["trafilatura"].update(ceilings={"failures": 0.5}), "ceilings.failures: a count of pages, got 0.5"),
+        (lambda raw: raw["extractors"]["trafilatura"].update(floors={"wrods.f1": 0.5}), "floors.wrods.f1: unknown metric 'wrods'"),
+        (lambda raw: raw["extractors"]["trafilatura"].update(floors={"words.f2": 0.5}), "floors.words.f2: metric 'words' reports no value 'f2'"),
+    ],
+)
+def test_a_baseline_that_cannot_fail_is_an_input_error(gate: Gate, tmp_path: Path, edit: Callable[[dict], None], message: str) -> None:
+    raw = make_baseline().to_json()
+    edit(raw)
+    (tmp_path / "baseline.json").write_text(json.dumps(raw))
+    code, out, err = gate(make_result(), None)
+    assert (code, out) == (2, [])
+    assert message in err and err.count("\n") == 1, err

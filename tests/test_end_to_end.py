@@ -125,3 +125,38 @@ def test_pytest_plugin_fails_a_test_below_its_floor(pytester: pytest.Pytester) -
     outcome = pytester.runpytest("-p", "no:cacheprovider")
     outcome.assert_outcomes(passed=1, failed=1)
     outcome.stdout.fnmatch_lines(["*variant words.f1: 0.9* < floor 0.9900 (epsilon 0.0005)*"])
+
+
+def test_two_runs_started_in_the_same_second_get_their_own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 10: two `run`s started in the same second without --out shared runs/<gold>-<timestamp>/, and
+    # one leaderboard was silently lost.
+    import datetime as real
+
+    import cleanbench.benchmark as benchmark_module
+
+    class Frozen(real.datetime):
+        @classmethod
+        def now(cls, tz: real.tzinfo | None = None) -> Frozen:
+            return cls(2026, 12, 2, 12, 0, 0)
+
+    monkeypatch.setattr(benchmark_module, "datetime", Frozen)
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        assert main(["run", "-e", "nothing", "--no-cache", "--workers", "1"]) == 0
+    folders = sorted(path.name for path in (tmp_path / "runs").iterdir())
+    assert folders == ["fixtures-20261202-120000", "fixtures-20261202-120000-2"]
+    assert all((tmp_path / "runs" / name / "result.json").is_file() for name in folders)
+
+
+def test_a_run_into_a_folder_keeps_its_earlier_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 10: `run` into an existing --out with fewer extractors rewrote result.json without the others.
+    out = tmp_path / "out"
+    _run(out, "nothing", "everything")
+    capsys.readouterr()
+    _run(out, "nothing")
+    err = capsys.readouterr().err
+    result = load_result(out)
+    assert [row.name for row in result.extractors] == ["nothing", "everything"]
+    assert result.extractor("everything").provenance.earlier
+    assert result.extractor("nothing").provenance.resumed == 32
+    assert "rows from an earlier run in this output folder: everything" in err

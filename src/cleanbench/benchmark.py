@@ -19,7 +19,14 @@ from cleanbench.atomic import ensure_folder
 from cleanbench.errors import MetricError, OutputError
 from cleanbench.extractors.baselines import BOUNDS
 from cleanbench.gold.load import GoldSet
-from cleanbench.results import ExtractorResult, GoldInfo, Provenance, RunResult, Speed, save_result
+from cleanbench.results import (
+    ExtractorResult,
+    GoldInfo,
+    Provenance,
+    RunResult,
+    Speed,
+    save_result,
+)
 from cleanbench.run.cache import PredictionCache
 from cleanbench.run.runner import ExtractorPredictions, Predictions, run
 from cleanbench.run.sandbox import Limits

@@ -1,104 +1,41 @@
-"""Regression gate: compare a `RunResult` with a baseline file of pinned floors and ceilings.
+"""Regression gates: compare a `RunResult` with a baseline (see `cleanbench.baseline` for its file).
 
-Baseline file (JSON, written by `save_baseline`, keys sorted):
+- `check_result`, the floors gate: every pinned bound must hold, within epsilon: the check fails when
+  a measured floor key is below floor - epsilon, or a ceiling key above ceiling + epsilon (differences
+  within 1e-9 of epsilon count as equal). `gold.digest` must equal the result's: floors set on another
+  gold set mean nothing. `version` and `signature` pin each extractor; a change fails unless allowed.
+- `check_significance`, the significance gate: fails only on a significant change for the worse of a
+  pinned key, by a one-sided 95 % paired bootstrap (1,000 resamples, seed 12345 by default) of the
+  result's per-page counts against those of the pinned run (the baseline's `pages` file). Another gold
+  set is an input error, not a failure.
 
-```json
-{
-  "schema_version": 1,
-  "gold": {"name": "fixtures", "digest": "<sha256 of the gold set>"},
-  "epsilon": 0.0005,
-  "source": {"cleanbench_version": "0.1.0", "created": "<created time of the pinned result>"},
-  "extractors": {
-    "trafilatura": {
-      "version": "2.0.0",
-      "signature": "trafilatura@2.0.0{...}",
-      "floors": {"words.f1": 0.883, "words.precision": 0.9012, "words.recall": 0.8701},
-      "ceilings": {"duplication.value": 0.0013, "failures": 0, "leak:ad.value": 0.1501}
-    }
-  }
-}
-```
-
-- A key is `metric.value_name` as in `ExtractorResult.value` ("words.f1", "leak:ad.value"), or
-  `failures`: the extractor's pages with a status other than `ok`, summed over statuses.
-- `floors` hold higher-is-better numbers: the check fails when measured < floor - epsilon.
-  `ceilings` hold lower-is-better ones (leaks, duplication, failures): it fails when
-  measured > ceiling + epsilon. Differences within 1e-9 of epsilon count as equal (float noise).
-- `gold.digest` must equal the result's gold digest: floors set on another gold set mean nothing.
-  `version` and `signature` pin each extractor; a change fails unless explicitly allowed.
-- `source` records where the bounds came from; it is informational and never checked.
-
-`update_baseline` sets floors from measured values rounded down to 4 decimals and ceilings rounded
-up, so the result they came from passes. Floors only rise and ceilings only fall unless
-`allow_regression`; a new value within epsilon of an old bound keeps the old bound. Default keys per
-extractor: the main metric's f1, precision and recall, the main value of `duplication` and of every
-`leak:<label>` present, and `failures`. The `everything` and `nothing` baselines are pinned like any
-extractor: their bounds do not move with extractor code, so a change there points at the scorers.
+A gate that compared nothing has checked nothing: `CheckReport.checked` says how many comparisons were
+made, and the command line exits 2 on 0.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+import gzip
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleanbench.errors import BaselineRegressionError, ResultError
-from cleanbench.atomic import write_atomic
-from cleanbench.results import ExtractorResult, RunResult
+from cleanbench.baseline import (
+    FAILURES_KEY,
+    Baseline,
+    PinnedExtractor,
+    bound_text,
+    digest_line,
+    key_direction,
+    measured,
+)
+from cleanbench.errors import ResultError
+from cleanbench.jsonl import json_lines, split_lines
+from cleanbench.results import ExtractorResult, RunResult, page_records
 
-SCHEMA_VERSION = 1
-DEFAULT_EPSILON = 0.0005
-FAILURES_KEY = "failures"
-_DECIMALS = Decimal("0.0001")
 _FLOAT_NOISE = 1e-9
-_MAIN_VALUES = ("f1", "precision", "recall")
-
-
-@dataclass(frozen=True)
-class PinnedExtractor:
-    """One extractor's pins: its version and signature, and bounds by key."""
-
-    version: str | None
-    signature: str
-    floors: Mapping[str, float] = field(default_factory=dict)
-    ceilings: Mapping[str, float] = field(default_factory=dict)
-
-    def bounds(self) -> int:
-        return len(self.floors) + len(self.ceilings)
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """A baseline file's content (see the module docstring for its JSON form)."""
-
-    gold_name: str
-    gold_digest: str
-    extractors: Mapping[str, PinnedExtractor]
-    epsilon: float = DEFAULT_EPSILON
-    cleanbench_version: str | None = None
-    created: str | None = None
-    schema_version: int = SCHEMA_VERSION
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "schema_version": self.schema_version,
-            "gold": {"name": self.gold_name, "digest": self.gold_digest},
-            "epsilon": self.epsilon,
-            "source": {"cleanbench_version": self.cleanbench_version, "created": self.created},
-            "extractors": {
-                name: {
-                    "version": pinned.version,
-                    "signature": pinned.signature,
-                    "floors": dict(sorted(pinned.floors.items())),
-                    "ceilings": dict(sorted(pinned.ceilings.items())),
-                }
-                for name, pinned in sorted(self.extractors.items())
-            },
-        }
+ONE_SIDED_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -114,16 +51,6 @@ class CheckReport:
         return not self.failures
 
 
-def measured(row: ExtractorResult, key: str) -> float | None:
-    """The value a bound on `key` is compared with; None when not measured (or not a finite number)."""
-    if key == FAILURES_KEY:
-        return sum(row.failures.values())
-    value = row.value(key)
-    if value is None or not math.isfinite(value):
-        return None
-    return value
-
-
 def check_result(
     result: RunResult, baseline: Baseline, *, epsilon: float | None = None, allow_version_change: bool = False
 ) -> CheckReport:
@@ -133,22 +60,16 @@ def check_result(
     notes: list[str] = []
     checked = 0
     if result.gold.digest != baseline.gold_digest:
-        failures.append(_digest_line(baseline, result))
+        failures.append(digest_line(baseline, result))
     rows = {row.name: row for row in result.extractors}
     for name, pinned in baseline.extractors.items():
         row = rows.get(name)
-        if row is None:
-            failures.append(f"{name}: pinned in the baseline ({pinned.bounds()} bounds) but not in the result: run it with -e {name}")
-            continue
-        if not row.installed:
-            failures.append(f"{name}: not installed in this run ({row.reason or 'no reason given'}): {pinned.bounds()} pinned bounds unchecked")
-            continue
-        change = _version_change(name, pinned, row)
-        if change is not None:
-            if allow_version_change:
-                notes.append(f"{change} (allowed)")
-            else:
-                failures.append(f"{change}: pass --allow-version-change, or re-pin with --update")
+        problem = _row_problem(name, pinned, row, allow_version_change=allow_version_change, notes=notes)
+        if problem is not None:
+            failures.append(problem)
+            if row is None or not row.installed:
+                continue
+        assert row is not None
         for key, floor in sorted(pinned.floors.items()):
             checked += _compare(name, key, measured(row, key), floor, "floor", tolerance, failures)
         for key, ceiling in sorted(pinned.ceilings.items()):
@@ -159,15 +80,21 @@ def check_result(
     return CheckReport(failures=failures, notes=notes, checked=checked)
 
 
-def _digest_line(baseline: Baseline, result: RunResult) -> str:
-    return (
-        f"gold digest changed: baseline {_short(baseline.gold_digest)} result {_short(result.gold.digest)}: "
-        "the gold set is not the one the floors were set on"
-    )
-
-
-def _short(digest: str) -> str:
-    return digest if len(digest) <= 12 else f"{digest[:12]}…"
+def _row_problem(
+    name: str, pinned: PinnedExtractor, row: ExtractorResult | None, *, allow_version_change: bool, notes: list[str]
+) -> str | None:
+    """Why a pinned extractor's row cannot pass as it is: absent, not installed, or another version."""
+    if row is None:
+        return f"{name}: pinned in the baseline ({pinned.bounds()} bounds) but not in the result: run it with -e {name}"
+    if not row.installed:
+        return f"{name}: not installed in this run ({row.reason or 'no reason given'}): {pinned.bounds()} pinned bounds unchecked"
+    change = _version_change(name, pinned, row)
+    if change is None:
+        return None
+    if allow_version_change:
+        notes.append(f"{change} (allowed)")
+        return None
+    return f"{change}: pass --allow-version-change, or re-pin with --update"
 
 
 def _version_change(name: str, pinned: PinnedExtractor, row: ExtractorResult) -> str | None:
@@ -181,199 +108,108 @@ def _version_change(name: str, pinned: PinnedExtractor, row: ExtractorResult) ->
 def _compare(name: str, key: str, value: float | None, bound: float, kind: str, epsilon: float, failures: list[str]) -> int:
     """Append a failure line when `value` breaks `bound`; return 1 when a comparison was made."""
     if value is None:
-        failures.append(f"{name} {key}: not measured in this result ({kind} {_number(bound, key)})")
+        failures.append(f"{name} {key}: not measured in this result ({kind} {bound_text(bound, key)})")
         return 0
     excess = (bound - value) if kind == "floor" else (value - bound)
     if excess - epsilon > _FLOAT_NOISE:
         sign = "<" if kind == "floor" else ">"
-        failures.append(f"{name} {key}: {_number(value, key)} {sign} {kind} {_number(bound, key)} (epsilon {epsilon:g})")
+        failures.append(f"{name} {key}: {bound_text(value, key)} {sign} {kind} {bound_text(bound, key)} (epsilon {epsilon:g})")
     return 1
 
 
-def _number(value: float, key: str) -> str:
-    return f"{value:g}" if key == FAILURES_KEY else f"{value:.4f}"
+# --- the significance gate -------------------------------------------------------------------------
 
 
-# --- update ---------------------------------------------------------------------------------------
-
-
-def default_keys(result: RunResult, row: ExtractorResult) -> list[str]:
-    """Keys pinned when none are named: main metric f1/precision/recall, duplication, every leak, failures."""
-    main_metric = result.main_metric.rpartition(".")[0] or result.main_metric
-    keys: list[str] = []
-    scores = row.metrics.get(main_metric)
-    if scores is not None:
-        keys += [f"{main_metric}.{name}" for name in _MAIN_VALUES if name in scores.values]
-    for metric, scores in sorted(row.metrics.items()):
-        if (metric == "duplication" or metric.startswith("leak:")) and scores.values:
-            keys.append(f"{metric}.{next(iter(scores.values))}")
-    keys.append(FAILURES_KEY)
-    return keys
-
-
-def update_baseline(
+def check_significance(
     result: RunResult,
+    run_folder: str | Path,
+    baseline: Baseline,
     *,
-    baseline: Baseline | None = None,
-    keys: Sequence[str] | None = None,
-    allow_regression: bool = False,
-    epsilon: float | None = None,
-) -> Baseline:
-    """New bounds from `result`'s measured values, merged into `baseline`; see the module docstring.
+    baseline_path: str | Path,
+    allow_version_change: bool = False,
+    resamples: int = 1000,
+    seed: int = 12345,
+) -> CheckReport:
+    """For every pinned (extractor, key), a one-sided 95 % paired bootstrap of result minus pinned run
+    over the pages both scored: a failure when the change for the worse is significant."""
+    from cleanbench.score.aggregate import Bootstrap, paired_difference
+    from cleanbench.score.metrics import ShareCounts, get_metric
+    from cleanbench.score.scoring import PageRecord
 
-    Raises `BaselineRegressionError` (one line per refused bound) when a floor would drop or a ceiling
-    rise by more than epsilon, or when the gold set changed, unless `allow_regression`.
-    """
-    old = baseline
-    if old is not None and old.gold_digest != result.gold.digest:
-        if not allow_regression:
-            raise BaselineRegressionError([f"{_digest_line(old, result)}: --allow-regression re-pins every bound on the new gold set"])
-        old = replace(old, extractors={})  # bounds from another gold set are not carried over
-    tolerance = epsilon if epsilon is not None else old.epsilon if old is not None else DEFAULT_EPSILON
-    if keys is not None:
-        _check_keys_measured(result, keys)
-    extractors = dict(old.extractors) if old is not None else {}
-    refused: list[str] = []
-    for row in result.extractors:
-        if not row.installed:
+    if result.gold.digest != baseline.gold_digest:
+        raise ResultError(f"{run_folder}: {digest_line(baseline, result)}; the significance gate compares pages of one gold set only")
+    before = _by_extractor(_baseline_pages(baseline, baseline_path), PageRecord)
+    after = _by_extractor((record for record in page_records(run_folder)), PageRecord, where=f"{run_folder}/pages.jsonl")
+    bootstrap = Bootstrap(resamples=resamples, seed=seed, confidence=1 - 2 * (1 - ONE_SIDED_CONFIDENCE))
+    failures: list[str] = []
+    notes: list[str] = []
+    checked = 0
+    rows = {row.name: row for row in result.extractors}
+    for name, pinned in baseline.extractors.items():
+        row = rows.get(name)
+        problem = _row_problem(name, pinned, row, allow_version_change=allow_version_change, notes=notes)
+        if problem is not None:
+            failures.append(problem)
             continue
-        previous = extractors.get(row.name)
-        wanted = list(keys) if keys is not None else _merged(default_keys(result, row), previous)
-        floors = dict(previous.floors) if previous is not None else {}
-        ceilings = dict(previous.ceilings) if previous is not None else {}
-        for key in wanted:
-            value = measured(row, key)
-            if value is None:
+        if name not in before:
+            failures.append(f"{name}: pinned, but the baseline's per-page records hold no page of it: re-pin with --update")
+            continue
+        for key in sorted({*pinned.floors, *pinned.ceilings}):
+            higher = key_direction(key)
+            if key == FAILURES_KEY:  # the share of pages that failed: one page, one 0-or-1 share
+                counts_type, value = ShareCounts, "value"
+                old = {page: _failed(record) for page, record in before[name].items()}
+                new = {page: _failed(record) for page, record in after.get(name, {}).items()}
+            else:
+                metric_name, _, value = key.rpartition(".")
+                counts_type = get_metric(metric_name).counts_type
+                old = {page: record.counts[metric_name] for page, record in before[name].items() if record.counts.get(metric_name) is not None}
+                new = {page: record.counts[metric_name] for page, record in after.get(name, {}).items() if record.counts.get(metric_name) is not None}
+            if not old.keys() & new.keys():
+                failures.append(f"{name} {key}: no page scored in both the result and the pinned run")
                 continue
-            higher = higher_is_better(row, key)
-            target, other = (floors, ceilings) if higher else (ceilings, floors)
-            other.pop(key, None)
-            new = _rounded(value, down=higher)
-            old_bound = target.get(key)
-            if old_bound is not None and (new < old_bound if higher else new > old_bound):
-                if abs(value - old_bound) - tolerance <= _FLOAT_NOISE:
-                    continue  # within epsilon: the old bound still holds
-                if not allow_regression:
-                    kind, verb = ("floor", "drop") if higher else ("ceiling", "rise")
-                    refused.append(f"{row.name} {key}: {kind} {_number(old_bound, key)} would {verb} to {_number(new, key)}")
-                    continue
-            target[key] = new
-        extractors[row.name] = PinnedExtractor(version=row.version, signature=row.signature, floors=floors, ceilings=ceilings)
-    if refused:
-        raise BaselineRegressionError(refused)
-    return Baseline(
-        gold_name=result.gold.name,
-        gold_digest=result.gold.digest,
-        extractors=extractors,
-        epsilon=tolerance,
-        cleanbench_version=result.cleanbench_version,
-        created=result.created,
-    )
+            estimate = paired_difference(new, old, counts_type, value=value, bootstrap=bootstrap).estimate
+            if estimate.value is None or estimate.low is None or estimate.high is None:
+                notes.append(f"{name} {key}: undefined on these pages; not judged")
+                continue
+            checked += 1
+            worse = estimate.high < 0 if higher else estimate.low > 0
+            if worse:
+                direction = "drop" if higher else "rise"
+                failures.append(
+                    f"{name} {key}: a significant {direction} of {abs(estimate.value):.4f} "
+                    f"(one-sided 95 % bound {estimate.high if higher else estimate.low:+.4f}, {len(old.keys() & new.keys())} pages)"
+                )
+    return CheckReport(failures=failures, notes=notes, checked=checked)
 
 
-def _merged(defaults: list[str], previous: PinnedExtractor | None) -> list[str]:
-    if previous is None:
-        return defaults
-    return defaults + sorted(key for key in (*previous.floors, *previous.ceilings) if key not in defaults)
+def _failed(record: Any) -> Any:
+    from cleanbench.score.metrics import ShareCounts
+
+    failed = int(record.status != "ok")
+    return ShareCounts(pages=1, share_sum=float(failed), part=failed, whole=1)
 
 
-def _check_keys_measured(result: RunResult, keys: Sequence[str]) -> None:
-    rows = [row for row in result.extractors if row.installed]
-    for key in keys:
-        if not any(measured(row, key) is not None for row in rows):
-            raise ResultError(f"no extractor in the result measured {key!r} (keys look like {result.main_metric}, leak:ad.value, failures)")
-
-
-def higher_is_better(row: ExtractorResult, key: str) -> bool:
-    """Direction of a measured key: `failures` is lower-is-better, metrics declare their own."""
-    if key == FAILURES_KEY:
-        return False
-    metric = key.rpartition(".")[0] if "." in key else key
-    return row.metrics[metric].higher_is_better
-
-
-def _rounded(value: float, *, down: bool) -> float:
-    if isinstance(value, int):
-        return value
-    exact = Decimal(repr(value)).quantize(_DECIMALS, rounding=ROUND_FLOOR if down else ROUND_CEILING)
-    return float(exact)
-
-
-# --- files ----------------------------------------------------------------------------------------
-
-
-def save_baseline(baseline: Baseline, path: str | Path) -> Path:
-    """Write `baseline` as JSON atomically (temp file + rename); returns the path written."""
-    target = Path(path)
-    write_atomic(target, json.dumps(baseline.to_json(), ensure_ascii=False, indent=2) + "\n")
-    return target
-
-
-def load_baseline(path: str | Path) -> Baseline:
-    """Read and validate a baseline file; every error names the file and the field."""
-    target = Path(path)
+def _baseline_pages(baseline: Baseline, baseline_path: str | Path) -> list[Any]:
+    if baseline.pages is None:
+        raise ResultError(f"{baseline_path}: records no per-page records of the pinned run: re-pin with --update to gate on significance")
+    path = Path(baseline_path).with_name(baseline.pages.file)
     try:
-        raw = json.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultError(f"{path}: no such baseline file (create one with: cleanbench check RESULT --baseline {path} --update)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ResultError(f"{target}: unreadable baseline: {error}") from None
-    return baseline_from_json(raw, where=str(target))
+        data = path.read_bytes()
+    except OSError as error:
+        raise ResultError(f"{path}: the baseline's per-page records cannot be read: {error.strerror or error}") from None
+    if hashlib.sha256(data).hexdigest() != baseline.pages.sha256:
+        raise ResultError(f"{path}: does not match the digest {Path(baseline_path).name} records for it: re-pin with --update")
+    try:
+        lines = gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise ResultError(f"{path}: not a gzip file: {error}") from None
+    return [record for _, record in json_lines(split_lines(lines), source=str(path), error=ResultError)]
 
 
-def baseline_from_json(raw: Any, *, where: str = "baseline") -> Baseline:
-    """Build a `Baseline` from its JSON form; errors name `where` and the field."""
-    if not isinstance(raw, Mapping):
-        raise ResultError(f"{where}: not a cleanbench baseline (expected a JSON object)")
-    version = raw.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ResultError(f"{where}: not a cleanbench baseline (no schema_version)")
-    if version != SCHEMA_VERSION:
-        raise ResultError(f"{where}: baseline schema_version {version} is not one this cleanbench reads ({SCHEMA_VERSION})")
-    gold = _field(raw, "gold", Mapping, where, "gold")
-    epsilon = _field(raw, "epsilon", (int, float), where, "epsilon")
-    if not math.isfinite(epsilon) or epsilon < 0:
-        raise ResultError(f"{where}: epsilon: must be a number >= 0, got {epsilon!r}")
-    source = _field(raw, "source", Mapping, where, "source") if "source" in raw else {}
-    extractors = _field(raw, "extractors", Mapping, where, "extractors")
-    return Baseline(
-        gold_name=_field(gold, "name", str, where, "gold.name"),
-        gold_digest=_field(gold, "digest", str, where, "gold.digest"),
-        extractors={name: _pinned(pinned, where, f"extractors.{name}") for name, pinned in extractors.items()},
-        epsilon=float(epsilon),
-        cleanbench_version=source.get("cleanbench_version"),
-        created=source.get("created"),
-    )
-
-
-def _pinned(raw: Any, where: str, path: str) -> PinnedExtractor:
-    if not isinstance(raw, Mapping):
-        raise ResultError(f"{where}: {path}: expected an object, got {raw!r}")
-    version = raw.get("version")
-    if version is not None and not isinstance(version, str):
-        raise ResultError(f"{where}: {path}.version: expected a string or null, got {version!r}")
-    floors = _bounds(raw.get("floors", {}), where, f"{path}.floors")
-    ceilings = _bounds(raw.get("ceilings", {}), where, f"{path}.ceilings")
-    both = sorted(set(floors) & set(ceilings))
-    if both:
-        raise ResultError(f"{where}: {path}: {both[0]} is both a floor and a ceiling")
-    signature = _field(raw, "signature", str, where, f"{path}.signature")
-    return PinnedExtractor(version=version, signature=signature, floors=floors, ceilings=ceilings)
-
-
-def _bounds(raw: Any, where: str, path: str) -> dict[str, float]:
-    if not isinstance(raw, Mapping):
-        raise ResultError(f"{where}: {path}: expected an object of key -> number, got {raw!r}")
-    for key, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ResultError(f"{where}: {path}.{key}: expected a number, got {value!r}")
-    return dict(raw)
-
-
-def _field(raw: Mapping[str, Any], name: str, kind: type | tuple[type, ...], where: str, path: str) -> Any:
-    if name not in raw:
-        raise ResultError(f"{where}: {path}: missing")
-    value = raw[name]
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise ResultError(f"{where}: {path}: unexpected value {value!r}")
-    return value
+def _by_extractor(records: Any, page_record: Any, *, where: str = "baseline pages") -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for number, raw in enumerate(records, start=1):
+        record = page_record.from_json(raw, where=f"{where}:{number}")
+        found.setdefault(record.extractor, {})[record.page_id] = record
+    return found

@@ -125,43 +125,58 @@ def _data_export(args: argparse.Namespace) -> int:
 # --- check ----------------------------------------------------------------------------------------
 
 
-def _non_negative(text: str) -> float:
+def _epsilon(text: str) -> float:
+    from cleanbench.baseline import MAX_EPSILON
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    if not 0 <= value <= MAX_EPSILON:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to {MAX_EPSILON:g}, got {text}")
     return value
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cleanbench.check import check_result, load_baseline
+    from cleanbench.baseline import load_baseline
+    from cleanbench.check import check_result, check_significance
     from cleanbench.results import load_result
 
     if not args.update and (args.allow_regression or args.key):
         print("cleanbench check: error: --allow-regression and --key only apply with --update", file=sys.stderr)
         return EXIT_USAGE
+    if args.update and args.significant:
+        print("cleanbench check: error: --significant gates a result; --update pins one: give one of them", file=sys.stderr)
+        return EXIT_USAGE
     result = load_result(args.result)
     if args.update:
         return _check_update(args, result)
     baseline = load_baseline(args.baseline)
-    report = check_result(result, baseline, epsilon=args.epsilon, allow_version_change=args.allow_version_change)
+    epsilon = baseline.epsilon if args.epsilon is None else args.epsilon
+    if args.significant:
+        report = check_significance(result, args.result, baseline, baseline_path=args.baseline, allow_version_change=args.allow_version_change)
+        compared, held, how = "pinned keys tested", "pinned keys show no significant change for the worse", "one-sided 95 % paired bootstrap"
+    else:
+        report = check_result(result, baseline, epsilon=args.epsilon, allow_version_change=args.allow_version_change)
+        compared, held, how = "bounds compared", "bounds hold", f"epsilon {epsilon:g}"
     for line in report.failures:
         print(line)
     for note in report.notes:
         print(f"note: {note}")
-    epsilon = baseline.epsilon if args.epsilon is None else args.epsilon
+    if report.ok and report.checked == 0:
+        print(f"cleanbench check: error: 0 {compared} on {baseline.gold_name}: nothing was checked", file=sys.stderr)
+        return EXIT_USAGE
     if report.ok:
-        print(f"check: ok: {report.checked} bounds hold on {baseline.gold_name} (epsilon {epsilon:g})")
+        print(f"check: ok: {report.checked} {held} on {baseline.gold_name} ({how})")
         return EXIT_OK
-    print(f"check: FAILED: {len(report.failures)} failures, {report.checked} bounds compared on {baseline.gold_name} (epsilon {epsilon:g})")
+    print(f"check: FAILED: {len(report.failures)} failures, {report.checked} {compared} on {baseline.gold_name} ({how})")
     return EXIT_FAILED
 
 
 def _check_update(args: argparse.Namespace, result: RunResult) -> int:
-    from cleanbench.check import load_baseline, save_baseline, update_baseline
+    from cleanbench.baseline import load_baseline, save_baseline, update_baseline
     from cleanbench.errors import BaselineRegressionError
+    from cleanbench.results import PAGES_FILE, page_records
 
     path = Path(args.baseline)
     old = load_baseline(path) if path.exists() else None
@@ -172,9 +187,12 @@ def _check_update(args: argparse.Namespace, result: RunResult) -> int:
             print(line)
         print(f"check: update refused, {path} unchanged: --allow-regression accepts the lower floors and higher ceilings")
         return EXIT_FAILED
-    save_baseline(new, path)
+    pages_file = (Path(args.result) if Path(args.result).is_dir() else Path(args.result).parent) / PAGES_FILE
+    records = list(page_records(args.result)) if pages_file.is_file() else None
+    save_baseline(new, path, page_records=records)
     bounds = sum(pinned.bounds() for pinned in new.extractors.values())
-    print(f"check: wrote {path}: {bounds} bounds on {len(new.extractors)} extractors, gold {new.gold_name} (epsilon {new.epsilon:g})")
+    beside = ", and the run's per-page records beside it" if records is not None else " (no per-page records beside the result: --significant cannot use it)"
+    print(f"check: wrote {path}: {bounds} bounds on {len(new.extractors)} extractors, gold {new.gold_name} (epsilon {new.epsilon:g}){beside}")
     return EXIT_OK
 
 
@@ -231,7 +249,12 @@ def _cmd_version(text: str) -> tuple[str, str]:
 
 def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     """The options of commands that run stages in the sandbox (`run`, `extract`)."""
-    from cleanbench.run.sandbox import DEFAULT_LOAD_TIMEOUT_S, DEFAULT_MAX_OUTPUT_MB, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+    from cleanbench.run.sandbox import (
+        DEFAULT_LOAD_TIMEOUT_S,
+        DEFAULT_MAX_OUTPUT_MB,
+        DEFAULT_MEMORY_MB,
+        DEFAULT_TIMEOUT_S,
+    )
     from cleanbench.run.worker import NETWORK_MODES
 
     parser.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: the CPUs available)")
@@ -347,10 +370,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from cleanbench.atomic import ensure_folder
     from cleanbench.report.table import render_leaderboard
     from cleanbench.results import load_result
 
     result = load_result(args.result)
+    for folder in (args.html, args.plots):
+        if folder:
+            ensure_folder(folder)  # before anything is printed: an unwritable folder is one line, and no half report
     print(render_leaderboard(result, fmt=args.format, by=args.by))
     run_dir = Path(args.result) if Path(args.result).is_dir() else Path(args.result).parent
     if args.html:
@@ -358,7 +385,7 @@ def _report(args: argparse.Namespace) -> int:
         from cleanbench.gold.load import load_gold
         from cleanbench.report.html import write_html_report
 
-        gold = load_gold(result.gold.spec)
+        gold = load_gold(result.gold.spec, max_page_mb=args.max_page_mb)
         if gold.digest() != result.gold.digest:
             raise ResultError(f"{args.result}: gold set {result.gold.spec!r} changed since this run (digest differs): cannot show its pages")
         index = write_html_report(result, run_dir=run_dir, out_dir=Path(args.html), gold=gold)
@@ -573,9 +600,11 @@ def build_parser() -> argparse.ArgumentParser:
     gate = commands.add_parser("check", help="regression gate: fail when a result breaks a baseline's pinned floors")
     gate.add_argument("result", help="a run folder or its result.json")
     gate.add_argument("--baseline", required=True, metavar="FILE", help="baseline JSON of pinned floors and ceilings")
-    gate.add_argument("--epsilon", type=_non_negative, default=None, help="tolerance (default: the baseline's, 0.0005)")
+    gate.add_argument("--epsilon", type=_epsilon, default=None, help="tolerance (default: the baseline's, 0.0005)")
     gate.add_argument("--allow-version-change", action="store_true", help="report an extractor version change without failing")
-    gate.add_argument("--update", action="store_true", help="write new floors from RESULT into FILE (atomically)")
+    gate.add_argument("--significant", action="store_true",
+                      help="fail only on a significant change for the worse of a pinned key (one-sided 95 %% paired bootstrap against the pinned run's per-page records)")
+    gate.add_argument("--update", action="store_true", help="write new floors from RESULT into FILE (atomically), with RESULT's per-page records beside it")
     gate.add_argument("--allow-regression", action="store_true", help="with --update: lower floors and raise ceilings too")
     gate.add_argument("--key", action="append", metavar="KEY", help="with --update: pin only KEY (words.f1, leak:ad.value, failures); repeatable")
     gate.set_defaults(handler=_check)
@@ -589,7 +618,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_options(extract)
     extract.set_defaults(handler=_extract)
 
-    from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, DEFAULT_RESAMPLES, DEFAULT_SEED
+    from cleanbench.score.aggregate import (
+        DEFAULT_MIN_PAGES,
+        DEFAULT_RESAMPLES,
+        DEFAULT_SEED,
+    )
     from cleanbench.score.metrics import DEFAULT_METRICS
 
     score = commands.add_parser("score", help="score predictions made elsewhere (cleanbench JSONL or AEB JSON) against a gold set")
@@ -628,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--by", choices=TABLE_SLICES, help="one table per page type, language or noise label")
     report.add_argument("--html", metavar="DIR", help="write a static report: leaderboard and every page's prediction beside the gold")
     report.add_argument("--plots", metavar="DIR", help="write PNG plots (needs matplotlib: cleanbench[plots])")
+    _add_gold_options(report)
     report.set_defaults(handler=_report)
 
     versus = commands.add_parser("compare", help="what changed between two runs on the same gold set, and on which pages")

@@ -76,9 +76,9 @@ def compare_runs(before: str | Path, after: str | Path, *, top: int = 5, keys: S
             a = _counts(records_before, name, metric_name)
             b = _counts(records_after, name, metric_name)
             for value in values:
-                difference = paired_difference(b, a, metric, value=value, bootstrap=bootstrap)
+                difference = paired_difference(b, a, metric.counts_type, value=value, bootstrap=bootstrap)
                 moves = [
-                    PageMove(page, point_values({page: a[page]}, metric)[value], point_values({page: b[page]}, metric)[value])
+                    PageMove(page, point_values({page: a[page]}, metric.counts_type)[value], point_values({page: b[page]}, metric.counts_type)[value])
                     for page in sorted(a.keys() & b.keys())
                 ]
                 moved = [move for move in moves if abs(move.change) > 1e-12]

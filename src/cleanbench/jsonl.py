@@ -45,7 +45,7 @@ def loads(text: str, *, where: str, error: type[CleanbenchError], document: bool
             raise error(f"{where}:{problem.lineno}: not a JSON document: {problem.msg} (column {problem.colno})") from None
         raise error(f"{where}: not a JSON record: {problem}") from None
     except RecursionError:
-        raise error(f"{where}: not a JSON record: nested too deeply") from None
+        raise error(f"{where}: not a JSON {'document' if document else 'record'}: nested too deeply") from None
     problem = _problem(value)
     if problem is not None:
         raise error(f"{where}: {problem}")

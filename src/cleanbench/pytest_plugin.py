@@ -36,8 +36,14 @@ class Gate:
         workers: int | None = 1,
     ) -> RunResult:
         """Run, score and check; returns the `RunResult` when every bound holds, else fails the test."""
+        from cleanbench.baseline import (
+            Baseline,
+            PinnedExtractor,
+            higher_is_better,
+            load_baseline,
+        )
         from cleanbench.benchmark import benchmark
-        from cleanbench.check import Baseline, PinnedExtractor, check_result, higher_is_better, load_baseline
+        from cleanbench.check import check_result
         from cleanbench.gold.load import load_gold
 
         if (floors is None) == (baseline is None):

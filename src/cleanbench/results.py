@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleanbench.errors import ResultError
 from cleanbench.atomic import atomic_file, write_atomic
+from cleanbench.errors import ResultError
 from cleanbench.jsonl import loads, read_json_lines, write_lines
 
 SCHEMA_VERSION = 1

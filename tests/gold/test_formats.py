@@ -174,3 +174,21 @@ def test_wcxb_missing_page_names_the_file(tmp_path: Path, public_data: Path) -> 
 def test_public_set_validates(public_data: Path, capsys: pytest.CaptureFixture[str], spec: str, line: str) -> None:
     assert main(["data", "validate", spec.format(data=public_data), "--limit", "0"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == line
+
+
+def test_a_wcxb_page_with_neither_main_content_nor_snippets_loads_as_an_empty_gold(tmp_path: Path) -> None:
+    # issue 10: such a page (WCXB's held-out split has several) stopped the whole set from loading.
+    split = tmp_path / "test"
+    for part in ("html", "ground-truth"):
+        (split / part).mkdir(parents=True)
+    (split / "html" / "0001.html.gz").write_bytes(gzip.compress(b"<html><body><div id=app></div></body></html>"))
+    truth = {"url": "https://shop.example/app", "ground_truth": {"main_content": None, "with": [], "without": []}}
+    (split / "ground-truth" / "0001.json").write_text(json.dumps(truth), encoding="utf-8")
+    gold = load_gold(f"wcxb:{split}")
+    page = gold.page("0001")
+    assert page.gold_text == ""
+    assert page.meta["main_content"].startswith("absent: scored as an empty gold")
+    from cleanbench.score.metrics import get_metric
+
+    assert get_metric("wcxb").count("", page).scores()["f1"] == 1.0  # WCXB: empty gold and output -> 1
+    assert get_metric("words").count("some text", page).scores()["f1"] == 0.0

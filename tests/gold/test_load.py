@@ -102,3 +102,34 @@ def test_hub_spec_offline_fails_in_one_line(tmp_path: Path, monkeypatch: pytest.
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(f"cleanbench: error: {spec}: cannot load from the Hugging Face hub (offline mode is on): ")
     assert done.stderr.count("\n") == 1
+
+
+def test_an_edit_that_keeps_size_and_time_loads_afresh(tmp_path: Path) -> None:
+    # issue 10: the import cache was keyed on file names, sizes and times: an edit that kept them
+    # returned the old pages and the old digest.
+    path = write_jsonl(tmp_path / "gold.jsonl", RECORDS[:1])
+    stat = path.stat()
+    before = load_gold(str(path))
+    edited = path.read_text(encoding="utf-8").replace("two metres", "six metres")
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    after = load_gold(str(path))
+    assert after.page("river-en").gold_text == "The river rose six metres overnight."
+    assert after.digest() != before.digest()
+
+
+LINE_BREAKS = ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\r"]
+
+
+@pytest.mark.parametrize("char", LINE_BREAKS, ids=[f"U+{ord(c):04X}" for c in LINE_BREAKS])
+def test_every_unicode_line_break_round_trips_through_gold_jsonl(tmp_path: Path, char: str) -> None:
+    # issue 10: U+2028, U+2029 and U+0085 were written raw and read back with str.splitlines() (23 WCXB
+    # dev pages hold U+2028): gold exports, journals and predictions did not read back.
+    record = {**RECORDS[0], "html": f"<p>one{char}two</p>", "gold_text": f"one{char}two", "with": [], "without": [], "noise": []}
+    gold = load_gold(str(write_jsonl(tmp_path / "gold.jsonl", [record])))
+    assert main(["data", "export", gold.spec, str(tmp_path / "out.jsonl")]) == 0
+    assert (tmp_path / "out.jsonl").read_bytes().count(b"\n") == 1
+    again = load_gold(str(tmp_path / "out.jsonl"))
+    assert again.page("river-en").gold_text == f"one{char}two"
+    assert again.digest() == gold.digest()

@@ -256,3 +256,31 @@ def test_note_says_how_each_value_is_aggregated(metric: str, text: str) -> None:
     from cleanbench.report.table import _aggregation_text
 
     assert _aggregation_text(metric, ("f1", "precision", "recall")) == text
+
+
+CMD_NAME = "cmd:sh -c 'tr a-z A-Z | sed s/%/pct/ | tee `mktemp`'"
+
+
+def _cmd_result() -> RunResult:
+    result = make_result()
+    rows = list(result.extractors)
+    rows[1] = replace(rows[1], name=CMD_NAME, signature=f"{CMD_NAME}@sha256-0123{{}}")
+    return replace(result, extractors=tuple(rows), comparisons=())
+
+
+@pytest.mark.parametrize("fmt", ["github", "pipe"])
+def test_markdown_escapes_pipes_in_cells_and_fences_backticks_in_signatures(fmt: str) -> None:
+    # issue 10: cmd: and pipeline specs hold |, % and backticks legitimately; each format escapes them.
+    text = render_leaderboard(_cmd_result(), fmt=fmt)
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    widths = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
+    assert len(widths) == 1, "a row with another number of cells"
+    assert any(CMD_NAME.replace("|", "\\|") in line for line in table)
+    signature = next(line for line in text.splitlines() if "sha256-0123" in line)
+    assert signature == f"- `` extractor: {CMD_NAME}@sha256-0123{{}} ``"
+
+
+def test_latex_escapes_a_percent_in_a_name() -> None:
+    text = render_leaderboard(_cmd_result(), fmt="latex")
+    assert _latex_problems(text) == []
+    assert "sed s/\\%/pct/" in text

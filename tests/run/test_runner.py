@@ -338,3 +338,20 @@ def test_predictions_without_a_manifest_are_refused(make_gold: MakeGold, tmp_pat
     (out / "predictions.jsonl").write_text("", encoding="utf-8")
     with pytest.raises(RunError, match="holds predictions.jsonl but no run.json: not a cleanbench output folder"):
         run(make_gold(["<p>a</p>"]), [SCRIPTED], workers=1, out=out)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085"], ids=["U+2028", "U+2029", "U+0085"])
+def test_a_journal_holding_unicode_line_breaks_resumes_and_scores(make_gold: MakeGold, tmp_path: Path, char: str) -> None:
+    # issue 10: 23 WCXB dev pages hold U+2028: an interrupted run could not resume (the journal was read
+    # with splitlines) and `score` could not read its own predictions.
+    from cleanbench.cli import main
+
+    gold = make_gold([f"<p>one{char}two</p>", "<p>b</p>"])
+    out = tmp_path / "out"
+    first = run(gold, ["everything"], workers=1, out=out)
+    assert first["everything"].predictions[0].text == f"one{char}two"
+    assert (out / "predictions.jsonl").read_bytes().count(b"\n") == 2
+    again = run(gold, ["everything"], workers=1, out=out)
+    assert again["everything"].resumed == 2
+    assert outputs(again) == outputs(first)
+    assert main(["score", "--gold", gold.spec, "--predictions", str(out / "predictions.jsonl")]) == 0

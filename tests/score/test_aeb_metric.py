@@ -45,8 +45,8 @@ def test_reproduces_the_published_table(system: str, aeb_pages: list[GoldPage], 
         found = metric.page_counts(texts[page.id], page)
         assert found is not None
         counts[page.id] = found
-    values = point_values(counts, metric)
-    spread = resampled_values(counts, metric, bootstrap=Bootstrap())
+    values = point_values(counts, metric.counts_type)
+    spread = resampled_values(counts, metric.counts_type, bootstrap=Bootstrap())
     for name, (published, std) in zip(VALUES, PUBLISHED[system]):
         assert values[name] == pytest.approx(published, abs=0.001), name
         assert float(spread[name].std()) == pytest.approx(std, abs=0.003), f"{name} std"

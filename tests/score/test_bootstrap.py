@@ -24,9 +24,9 @@ def sample() -> dict[str, Counts]:
 
 def test_same_seed_same_resamples(sample: dict[str, Counts]) -> None:
     metric = get_metric("duplication")
-    first = resampled_values(sample, metric, bootstrap=Bootstrap(seed=3))
-    again = resampled_values(sample, metric, bootstrap=Bootstrap(seed=3))
-    other = resampled_values(sample, metric, bootstrap=Bootstrap(seed=4))
+    first = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=3))
+    again = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=3))
+    other = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=4))
     assert first["value"].tobytes() == again["value"].tobytes()
     assert first["value"].tobytes() != other["value"].tobytes()
     assert first["value"].shape == (1000,)
@@ -37,11 +37,11 @@ def test_page_order_does_not_matter(sample: dict[str, Counts]) -> None:
     shuffled_keys = list(sample)
     random.Random(1).shuffle(shuffled_keys)
     shuffled = {key: sample[key] for key in shuffled_keys}
-    assert estimate(shuffled, metric, bootstrap=Bootstrap()) == estimate(sample, metric, bootstrap=Bootstrap())
+    assert estimate(shuffled, metric.counts_type, bootstrap=Bootstrap()) == estimate(sample, metric.counts_type, bootstrap=Bootstrap())
 
 
 def test_interval_brackets_the_mean(sample: dict[str, Counts]) -> None:
-    found = estimate(sample, get_metric("duplication"), bootstrap=Bootstrap())["value"]
+    found = estimate(sample, get_metric("duplication").counts_type, bootstrap=Bootstrap())["value"]
     mean = float(np.mean([c.share_sum for c in sample.values()]))  # type: ignore[attr-defined]
     assert found.value == pytest.approx(mean)
     assert found.low is not None and found.high is not None
@@ -59,35 +59,35 @@ def test_bootstrap_index_matrix_is_seeded_and_shaped() -> None:
 
 def test_too_few_pages_give_no_estimate(sample: dict[str, Counts]) -> None:
     four = dict(list(sample.items())[:4])
-    found = estimate(four, get_metric("duplication"), bootstrap=Bootstrap(), min_pages=5)
+    found = estimate(four, get_metric("duplication").counts_type, bootstrap=Bootstrap(), min_pages=5)
     assert all(value.value is None and value.low is None for value in found.values())
-    assert estimate(four, get_metric("duplication"), bootstrap=Bootstrap(), min_pages=4)["value"].value is not None
+    assert estimate(four, get_metric("duplication").counts_type, bootstrap=Bootstrap(), min_pages=4)["value"].value is not None
 
 
 def test_undefined_values_are_none() -> None:
     # No `with` snippet anywhere and nothing leaked: recall has no denominator.
     counts: dict[str, Counts] = {"p": SnippetCounts(tp=0, fn=0, fp=0, tn=3)}
-    values = point_values(counts, get_metric("snippets"))
+    values = point_values(counts, get_metric("snippets").counts_type)
     assert values["recall"] is None and values["precision"] is None
     assert values["accuracy"] == 1.0
 
 
 def test_paired_difference_ties_and_separates(sample: dict[str, Counts]) -> None:
     metric = get_metric("duplication")
-    same = paired_difference(sample, sample, metric, value="value", bootstrap=Bootstrap())
+    same = paired_difference(sample, sample, metric.counts_type, value="value", bootstrap=Bootstrap())
     assert same.estimate.value == 0.0 and same.tied is True
     worse = {key: ShareCounts(1, min(1.0, c.share_sum + 0.2), 0, 10) for key, c in sample.items()}  # type: ignore[attr-defined]
-    apart = paired_difference(worse, sample, metric, value="value", bootstrap=Bootstrap())
+    apart = paired_difference(worse, sample, metric.counts_type, value="value", bootstrap=Bootstrap())
     assert apart.tied is False
     assert apart.estimate.low is not None and apart.estimate.low > 0
     # Paired: a small constant shift is detected although the two unpaired intervals overlap.
     shifted = {key: ShareCounts(1, c.share_sum + 0.01, 0, 10) for key, c in sample.items()}  # type: ignore[attr-defined]
-    assert paired_difference(shifted, sample, metric, value="value", bootstrap=Bootstrap()).tied is False
+    assert paired_difference(shifted, sample, metric.counts_type, value="value", bootstrap=Bootstrap()).tied is False
 
 
 def test_paired_difference_names_an_unknown_value(sample: dict[str, Counts]) -> None:
     with pytest.raises(MetricError, match="no value 'f1'"):
-        paired_difference(sample, sample, get_metric("duplication"), value="f1", bootstrap=Bootstrap())
+        paired_difference(sample, sample, get_metric("duplication").counts_type, value="f1", bootstrap=Bootstrap())
 
 
 @pytest.mark.parametrize(("field", "value"), [("resamples", 0), ("confidence", 1.5)])
@@ -100,8 +100,8 @@ def test_blocks_of_resamples_give_the_same_numbers(sample: dict[str, Counts], mo
     import cleanbench.score.aggregate as aggregate
 
     metric = get_metric("duplication")
-    whole = resampled_values(sample, metric, bootstrap=Bootstrap(seed=8))["value"]
+    whole = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=8))["value"]
     monkeypatch.setattr(aggregate, "_BLOCK_CELLS", 7 * len(sample))  # 7 resamples a block, uncached
-    blocked = resampled_values(sample, metric, bootstrap=Bootstrap(seed=8))["value"]
+    blocked = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=8))["value"]
     assert blocked.tobytes() == whole.tobytes()
     assert np.array_equal(Bootstrap(seed=8).weights(len(sample)).sum(axis=1), np.full(1000, len(sample)))

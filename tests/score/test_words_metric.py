@@ -66,7 +66,7 @@ def test_macro_and_micro_pooling() -> None:
     small = metric.page_counts("a b", page("a b c d", "small"))  # P 1, R 0.5
     large = metric.page_counts("w x y z q", page("w x y z", "large"))  # P 0.8, R 1
     assert small is not None and large is not None
-    values = point_values({"small": small, "large": large}, metric)
+    values = point_values({"small": small, "large": large}, metric.counts_type)
     assert values["precision"] == pytest.approx((1.0 + 0.8) / 2)
     assert values["micro_precision"] == pytest.approx((2 + 4) / (2 + 5))
     assert values["micro_recall"] == pytest.approx((2 + 4) / (4 + 4))

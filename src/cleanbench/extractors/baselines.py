@@ -10,7 +10,6 @@ from cleanbench.extractors.base import Adapter
 from cleanbench.gold.schema import GoldPage
 from cleanbench.gold.visible import visible_text
 
-
 # The rows that bound a leaderboard, with what each one is; they are shown but never ranked.
 BOUNDS: dict[str, str] = {"gold": "the gold text itself", "everything": "all visible text", "nothing": "no text"}
 

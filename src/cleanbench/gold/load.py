@@ -24,8 +24,8 @@ import platformdirs
 from cleanbench import __version__
 from cleanbench.errors import GoldError, GoldSpecError
 from cleanbench.gold.formats import FORMATS, importer
-from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
 from cleanbench.gold.formats._source import read_utf8
+from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
 from cleanbench.jsonl import loads, read_json_lines
 
 FEATURES = datasets.Features(

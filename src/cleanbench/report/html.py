@@ -10,15 +10,16 @@ from disk, and a page's own `<script>` shows as text.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from cleanbench.atomic import ensure_folder, write_atomic
 from cleanbench.errors import PredictionsError, ReportError
 from cleanbench.gold.load import GoldSet
 from cleanbench.gold.schema import GoldPage, fold_whitespace
+from cleanbench.jsonl import loads
 from cleanbench.prediction import Prediction
 from cleanbench.report.marks import PageMarks, Token, mark_page
 from cleanbench.report.table import leaderboard, render_leaderboard
@@ -70,18 +71,17 @@ def write_html_report(result: RunResult, *, run_dir: Path, out_dir: Path, gold: 
         )
     predictions = _PredictionFile(run_dir / PREDICTIONS_FILE)
     extractors = [row.name for row in leaderboard(result).tables[0].rows if row.installed]
-    pages_dir = out_dir / PAGES_DIR
-    pages_dir.mkdir(parents=True, exist_ok=True)
+    pages_dir = ensure_folder(out_dir / PAGES_DIR)
     ids = gold.ids()
     grid: list[str] = []  # index rows, rendered as each page is done (marks are not kept: large sets)
     for position, page in enumerate(gold):
         found = predictions.for_page(page.id)
         views = [_view(name, page, found.get(name)) for name in extractors]
         neighbours = (ids[position - 1] if position else None, ids[position + 1] if position + 1 < len(ids) else None)
-        (pages_dir / _page_file(page.id)).write_text(_page_html(page, views, neighbours=neighbours), encoding="utf-8")
+        write_atomic(pages_dir / _page_file(page.id), _page_html(page, views, neighbours=neighbours))
         grid.append(_grid_row(page, views))
     index = out_dir / INDEX_FILE
-    index.write_text(_index_html(result, extractors=extractors, grid=grid), encoding="utf-8")
+    write_atomic(index, _index_html(result, extractors=extractors, grid=grid))
     return index
 
 
@@ -116,10 +116,10 @@ class _PredictionFile:
 
 def _parse(line: bytes, *, where: str) -> Prediction:
     try:
-        record = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PredictionsError(f"{where}: unreadable prediction: {error}") from None
-    return Prediction.from_json(record, where=where)
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PredictionsError(f"{where}: not UTF-8 text (column {error.start + 1})") from None
+    return Prediction.from_json(loads(text, where=where, error=PredictionsError), where=where)
 
 
 # --- views ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleanbench.atomic import atomic_file, ensure_folder
 from cleanbench.errors import ReportError
 from cleanbench.report.table import Row, leaderboard, pages_text
 from cleanbench.results import Estimate, RunResult
@@ -35,7 +36,7 @@ def write_plots(result: RunResult, *, out_dir: Path, min_pages: int = 5) -> list
         from matplotlib.figure import Figure
     except ImportError:
         raise ReportError("plots need matplotlib: pip install 'cleanbench[plots]'") from None
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out_dir)
     overall = leaderboard(result).tables[0]
     rows = [row for row in overall.rows if row.installed]
     metric = result.main_metric.rpartition(".")[0] or result.main_metric
@@ -51,7 +52,8 @@ def write_plots(result: RunResult, *, out_dir: Path, min_pages: int = 5) -> list
             FigureCanvasAgg(figure)
             if draw(figure):
                 path = out_dir / name
-                figure.savefig(path, format="png", metadata={"Software": None})
+                with atomic_file(path, binary=True) as out:
+                    figure.savefig(out, format="png", metadata={"Software": None})
                 written.append(path)
     return written
 

@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -19,10 +20,18 @@ from typing import Any
 from tabulate import tabulate
 
 from cleanbench.errors import ReportError
-from cleanbench.extractors.baselines import BOUNDS  # sorted with the other rows, never ranked
+from cleanbench.extractors.baselines import (
+    BOUNDS,  # sorted with the other rows, never ranked
+)
 from cleanbench.gold.schema import NOISE_LABELS
 from cleanbench.prediction import STATUSES
-from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult
+from cleanbench.results import (
+    Estimate,
+    ExtractorResult,
+    GoldInfo,
+    MetricScores,
+    RunResult,
+)
 
 TABULATE_FORMATS: tuple[str, ...] = ("github", "pipe", "latex", "html", "rst", "plain")
 FORMATS: tuple[str, ...] = (*TABULATE_FORMATS, "csv", "json")
@@ -483,6 +492,14 @@ def _cell_text(text: str, *, fmt: str) -> str:
     return text.replace("|", "\\|") if fmt in ("github", "pipe") else text
 
 
+def _code_span(text: str) -> str:
+    """Markdown inline code that holds any text: a fence one backtick longer than the longest run inside."""
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall(r"`+", text)) + 1)
+    return f"{fence} {text} {fence}"
+
+
 def _title(title: str, *, fmt: str) -> str:
     if fmt in ("github", "pipe"):
         return f"**{title}**"
@@ -498,9 +515,9 @@ def _title(title: str, *, fmt: str) -> str:
 def _footer(board: Leaderboard, *, fmt: str) -> str:
     notes, signatures = list(board.notes), board.signature_lines()
     if fmt in ("github", "pipe"):
-        return "\n".join([*(f"- {note}" for note in notes), "", *(f"- `{line}`" for line in signatures)])
+        return "\n".join([*(f"- {note}" for note in notes), "", *(f"- {_code_span(line)}" for line in signatures)])
     if fmt == "rst":
-        return "\n".join([*(f"- {note}" for note in notes), "", *(f"- ``{line}``" for line in signatures)])
+        return "\n".join([*(f"- {note}" for note in notes), "", *(f"- ``{line}``" if "``" not in line else f"- {line}" for line in signatures)])
     if fmt == "latex":
         return "\n".join(f"% {line}" for line in [*notes, *signatures])
     if fmt == "html":

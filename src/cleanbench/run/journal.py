@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cleanbench.errors import OutputError, PredictionsError, RunError
 from cleanbench.atomic import atomic_file, ensure_folder, write_atomic
+from cleanbench.errors import OutputError, PredictionsError, RunError
 from cleanbench.jsonl import dumps, json_lines, split_lines, write_lines
 from cleanbench.prediction import Prediction
 

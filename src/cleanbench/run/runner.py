@@ -20,7 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from cleanbench.errors import NotInstalledError, RunError
-from cleanbench.extractors.base import extractor_options, extractor_signature, extractor_version
+from cleanbench.extractors.base import (
+    extractor_options,
+    extractor_signature,
+    extractor_version,
+)
 from cleanbench.gold.load import GoldSet
 from cleanbench.prediction import STATUSES, Prediction
 from cleanbench.run.cache import CachedOutcome, PredictionCache, stage_key

@@ -23,7 +23,7 @@ from cleanbench.errors import MetricError
 from cleanbench.results import Estimate
 
 if TYPE_CHECKING:
-    from cleanbench.score.metrics import Counts, Metric
+    from cleanbench.score.metrics import Counts
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 12345
@@ -95,65 +95,66 @@ def ordered(counts: Mapping[str, Counts]) -> list[Counts]:
     return [counts[page_id] for page_id in sorted(counts)]
 
 
-def counts_matrix(counts: Mapping[str, Counts], metric: Metric) -> np.ndarray:
+def counts_matrix(counts: Mapping[str, Counts], counts_type: type[Counts]) -> np.ndarray:
     """A (pages x fields) float matrix of per-page counts, pages in id order."""
-    names = metric.counts_type.field_names()
+    names = counts_type.field_names()
     rows = [[getattr(page, name) for name in names] for page in ordered(counts)]
     return np.asarray(rows, dtype=float).reshape(len(rows), len(names))
 
 
-def point_values(counts: Mapping[str, Counts], metric: Metric) -> dict[str, float | None]:
+def point_values(counts: Mapping[str, Counts], counts_type: type[Counts]) -> dict[str, float | None]:
     """The metric's values over these pages (None where undefined); exact sums, page order irrelevant."""
-    names = metric.counts_type.field_names()
+    names = counts_type.field_names()
     pages = ordered(counts)
     sums = {name: math.fsum(getattr(page, name) for page in pages) for name in names}
-    return {key: _number(value) for key, value in metric.counts_type.scores_from(sums).items()}
+    return {key: _number(value) for key, value in counts_type.scores_from(sums).items()}
 
 
-def resampled_values(counts: Mapping[str, Counts], metric: Metric, *, bootstrap: Bootstrap) -> dict[str, np.ndarray]:
+def resampled_values(counts: Mapping[str, Counts], counts_type: type[Counts], *, bootstrap: Bootstrap) -> dict[str, np.ndarray]:
     """Each value of the metric in every bootstrap resample (arrays of length `resamples`, NaN where undefined)."""
-    matrix = counts_matrix(counts, metric)
+    matrix = counts_matrix(counts, counts_type)
     # einsum, not BLAS: the same sums in the same order whatever the machine's thread count
     sums = np.vstack([np.einsum("rp,pf->rf", block, matrix) for block in bootstrap.weight_blocks(matrix.shape[0])])
-    names = metric.counts_type.field_names()
-    scores = metric.counts_type.scores_from({name: sums[:, column] for column, name in enumerate(names)})
+    names = counts_type.field_names()
+    scores = counts_type.scores_from({name: sums[:, column] for column, name in enumerate(names)})
     return {key: np.asarray(value, dtype=float) for key, value in scores.items()}
 
 
 def estimate(
     counts: Mapping[str, Counts],
-    metric: Metric,
+    counts_type: type[Counts],
     *,
     bootstrap: Bootstrap,
     min_pages: int = 1,
 ) -> dict[str, Estimate]:
     """Every value of the metric with its percentile interval; no estimate under `min_pages` pages."""
     if len(counts) < max(min_pages, 1):
-        return {value.name: Estimate(None) for value in metric.values}
-    points = point_values(counts, metric)
-    samples = resampled_values(counts, metric, bootstrap=bootstrap)
+        return {value.name: Estimate(None) for value in counts_type.VALUES}
+    points = point_values(counts, counts_type)
+    samples = resampled_values(counts, counts_type, bootstrap=bootstrap)
     return {name: _interval(points[name], samples[name], bootstrap) for name in points}
 
 
 def paired_difference(
     a: Mapping[str, Counts],
     b: Mapping[str, Counts],
-    metric: Metric,
+    counts_type: type[Counts],
     *,
     value: str,
     bootstrap: Bootstrap,
     min_pages: int = 1,
 ) -> Difference:
     """`value` of a minus that of b over the pages both have counts for, resampled with the same draws."""
-    metric.value(value)  # raises on an unknown value name
+    if value not in {reported.name for reported in counts_type.VALUES}:
+        raise MetricError(f"{counts_type.__name__} reports no value {value!r} (values: {', '.join(v.name for v in counts_type.VALUES)})")
     common = a.keys() & b.keys()
     if len(common) < max(min_pages, 1):
         return Difference(Estimate(None), None)
     mine = {page: a[page] for page in common}
     theirs = {page: b[page] for page in common}
-    first, second = point_values(mine, metric)[value], point_values(theirs, metric)[value]
+    first, second = point_values(mine, counts_type)[value], point_values(theirs, counts_type)[value]
     point = None if first is None or second is None else first - second
-    samples = resampled_values(mine, metric, bootstrap=bootstrap)[value] - resampled_values(theirs, metric, bootstrap=bootstrap)[value]
+    samples = resampled_values(mine, counts_type, bootstrap=bootstrap)[value] - resampled_values(theirs, counts_type, bootstrap=bootstrap)[value]
     interval = _interval(point, samples, bootstrap)
     tied = None if interval.low is None or interval.high is None else bool(interval.low <= 0.0 <= interval.high)
     return Difference(interval, tied)

@@ -23,8 +23,19 @@ from cleanbench.gold.load import GoldSet
 from cleanbench.gold.schema import GoldPage
 from cleanbench.prediction import STATUSES, Prediction
 from cleanbench.results import Comparison, MetricScores
-from cleanbench.score.aggregate import DEFAULT_MIN_PAGES, Bootstrap, estimate, paired_difference
-from cleanbench.score.metrics import DEFAULT_METRICS, Counts, Metric, get_metric, resolve_metrics
+from cleanbench.score.aggregate import (
+    DEFAULT_MIN_PAGES,
+    Bootstrap,
+    estimate,
+    paired_difference,
+)
+from cleanbench.score.metrics import (
+    DEFAULT_METRICS,
+    Counts,
+    Metric,
+    get_metric,
+    resolve_metrics,
+)
 from cleanbench.score.signature import Signature
 
 MISSING = "missing"  # the status of a gold page that has no prediction
@@ -142,7 +153,7 @@ class Scoring:
             self.extractor(extractor)  # raises on an unknown name
         name = value or found.values[0].name
         by_extractor = _counts_by_extractor(self.records, found.name)
-        difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found, value=name, bootstrap=self.bootstrap)
+        difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found.counts_type, value=name, bootstrap=self.bootstrap)
         return Comparison(a=a, b=b, key=f"{metric}.{name}", difference=difference.estimate, tied=bool(difference.tied))
 
 
@@ -279,7 +290,7 @@ def _scores(
         metric=metric.name,
         higher_is_better=metric.higher_is_better,
         signature=signature,
-        values=estimate(scored, metric, bootstrap=bootstrap, min_pages=min_pages),
+        values=estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages),
         pages=len(scored),
         skipped=len(page_ids) - len(scored),
     )
