@@ -55,7 +55,6 @@ def child_extract(gold_spec: str, out: Path, workers: int) -> float:
     import contextlib
     import io
 
-    import cleanbench.gold.load  # imports datasets, untimed here as in the bare loop's process
     from cleanbench.cli import build_parser
 
     args = build_parser().parse_args(["extract", gold_spec, "-e", "trafilatura", "--out", str(out), "--workers", str(workers)])

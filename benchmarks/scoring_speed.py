@@ -99,7 +99,8 @@ def _std(values: list[float]) -> float:
 
 def aeb(data: Path) -> None:
     from cleanbench.gold.load import load_gold
-    from cleanbench.score.aggregate import Bootstrap, resampled_values
+    from cleanbench.score.aggregate import resampled_values
+    from cleanbench.score.bootstrap import Bootstrap
     from cleanbench.score.metrics import get_metric
     from cleanbench.score.prediction_files import combine, read_predictions
     from cleanbench.score.scoring import score_predictions

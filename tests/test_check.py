@@ -24,7 +24,14 @@ from cleanbench.baseline import (
 from cleanbench.check import check_result
 from cleanbench.cli import main
 from cleanbench.errors import BaselineRegressionError, ResultError
-from cleanbench.results import Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult, save_result
+from cleanbench.results import (
+    Estimate,
+    ExtractorResult,
+    GoldInfo,
+    MetricScores,
+    RunResult,
+    save_result,
+)
 
 DIGEST = "a" * 64
 OTHER_DIGEST = "b" * 64

@@ -63,7 +63,7 @@ def test_run_prints_the_leaderboard_with_its_signature(tmp_path: Path, capsys: p
     _run(tmp_path / "r", *BASELINES[1::2])
     out = capsys.readouterr().out
     assert "| bound | gold" in out
-    assert "metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:" in out
+    assert "metric:words.f1|tok:unicode|case:fold|agg:macro|ci:boot1000|conf:0.95|seed:12345|v:" in out
 
 
 def test_results_do_not_depend_on_workers(tmp_path: Path) -> None:

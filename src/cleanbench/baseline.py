@@ -54,6 +54,7 @@ from cleanbench.atomic import write_atomic
 from cleanbench.errors import BaselineRegressionError, MetricError, ResultError
 from cleanbench.jsonl import dumps, loads
 from cleanbench.results import ExtractorResult, RunResult
+from cleanbench.score.signature import MetricKey
 
 SCHEMA_VERSION = 1
 DEFAULT_EPSILON = 0.0005
@@ -137,11 +138,9 @@ def key_direction(key: str) -> bool:
         return False
     from cleanbench.score.metrics import get_metric
 
-    metric_name, dot, value = key.rpartition(".")
-    if not dot:
-        raise MetricError(f"{key!r} is not a key: expected metric.value (words.f1, leak:ad.value) or {FAILURES_KEY}")
-    metric = get_metric(metric_name)
-    metric.value(value)
+    parsed = MetricKey.parse(key)
+    metric = get_metric(parsed.metric)
+    metric.value(parsed.value)
     return metric.higher_is_better
 
 
@@ -165,7 +164,7 @@ def bound_text(value: float, key: str) -> str:
 
 def default_keys(result: RunResult, row: ExtractorResult) -> list[str]:
     """Keys pinned when none are named: main metric f1/precision/recall, duplication, every leak, failures."""
-    main_metric = result.main_metric.rpartition(".")[0] or result.main_metric
+    main_metric = result.main_key.metric
     keys: list[str] = []
     scores = row.metrics.get(main_metric)
     if scores is not None:
@@ -254,8 +253,7 @@ def higher_is_better(row: ExtractorResult, key: str) -> bool:
     """Direction of a measured key: `failures` is lower-is-better, metrics declare their own."""
     if key == FAILURES_KEY:
         return False
-    metric = key.rpartition(".")[0] if "." in key else key
-    return row.metrics[metric].higher_is_better
+    return row.metrics[MetricKey.parse(key).metric].higher_is_better
 
 
 def _rounded(value: float, *, down: bool) -> float:

@@ -30,40 +30,22 @@ from cleanbench.results import (
 from cleanbench.run.cache import PredictionCache
 from cleanbench.run.runner import ExtractorPredictions, Predictions, run
 from cleanbench.run.sandbox import Limits
-from cleanbench.score.aggregate import Bootstrap
-from cleanbench.score.metrics import get_metric, resolve_metrics
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.metrics import (
+    Metric,
+    default_metrics,
+    expand_metrics,
+    get_metric,
+    main_key,
+)
 from cleanbench.score.scoring import Scoring, score_predictions
-
-# Tried in this order; a metric is kept when at least one page of the set has what it needs.
-# `leak:duplicate` is left out: a duplicate span repeats the gold text, so its leak is always empty;
-# `duplication` measures that clutter instead.
-CANDIDATE_METRICS: tuple[str, ...] = ("words", "snippets", "duplication", "leak:*")
-NOT_BY_DEFAULT: frozenset[str] = frozenset({"leak:duplicate"})
-# Metrics that can head a leaderboard (retention scores); the first of the run's metrics among them does.
-MAIN_METRICS: tuple[str, ...] = ("words.f1", "aeb.f1", "wcxb.f1", "snippets.f1", "rouge-lsum.f1")
+from cleanbench.score.signature import MetricKey
 
 
-def expand_metrics(names: Sequence[str]) -> list[str]:
-    """Metric names with `leak:*` expanded; `leak:duplicate` only when named itself."""
-    return [metric.name for metric in resolve_metrics(names) if metric.name not in NOT_BY_DEFAULT or metric.name in names]
-
-
-def default_metrics(gold: GoldSet) -> list[str]:
-    """The candidate metrics that apply to at least one page of `gold` (leak labels expanded)."""
+def applicable_metrics(gold: GoldSet) -> list[Metric]:
+    """The metrics `run` tries by default (each declares it) that apply to at least one page of `gold`."""
     pages = list(gold.annotations())
-    return [name for name in expand_metrics(CANDIDATE_METRICS) if any(get_metric(name).applies(page) for page in pages)]
-
-
-def main_metric(metrics: Sequence[str]) -> str:
-    """The leaderboard's sort key: the first retention metric in the order given (`aeb` first: `aeb.f1`)."""
-    headlines = []
-    for name in metrics:
-        metric = get_metric(name)
-        headlines.append(f"{metric.name}.{metric.values[0].name}")
-    for key in headlines:
-        if key in MAIN_METRICS:
-            return key
-    return headlines[0]
+    return [metric for metric in default_metrics() if any(metric.applies(page) for page in pages)]
 
 
 def benchmark(
@@ -82,7 +64,7 @@ def benchmark(
     """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there.
 
     With `out`, the rows of the folder's earlier runs that this run does not ask for are scored too."""
-    chosen = expand_metrics(metrics) if metrics else default_metrics(gold)
+    chosen = expand_metrics(metrics) if metrics else applicable_metrics(gold)
     if not chosen:
         raise MetricError(f"{gold.name}: no metric applies to this set (pages need gold_text, snippets or noise spans)")
     predictions = run(gold, extractors, workers=workers, limits=limits, cache=cache, out=out, progress=progress, cmd_versions=cmd_versions)
@@ -93,7 +75,7 @@ def benchmark(
         bootstrap=bootstrap,
         extractor_signatures={row.name: row.signature for row in predictions.extractors},
     )
-    result = assemble(scoring, gold=gold, predictions=predictions, main=main_metric(chosen))
+    result = assemble(scoring, gold=gold, predictions=predictions, main=str(main_key(chosen)))
     if out is not None:
         save_result(result, out, pages=[record.to_json() for record in scoring.records])
     return result
@@ -122,8 +104,8 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
     for name, reason in (predictions.not_installed if predictions else {}).items():
         rows.append(ExtractorResult(name=name, signature=name, version=None, options={}, installed=False, reason=reason))
     # Ranks and ties are over the rows the leaderboard ranks: baselines are bounds, not ranked.
-    metric_name, _, value_name = main.rpartition(".")
-    sign = -1.0 if get_metric(metric_name).higher_is_better else 1.0
+    main_key = MetricKey.parse(main)
+    sign = -1.0 if get_metric(main_key.metric).higher_is_better else 1.0
     ranked = sorted(
         (row for row in rows if row.installed and row.name not in BOUNDS and row.value(main) is not None),
         key=lambda row: (sign * (row.value(main) or 0.0), row.name),
@@ -148,6 +130,7 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         python=sys.version.split()[0],
         comparisons=tuple(comparisons),
         isolation=predictions.isolation if predictions else None,
+        confidence=scoring.bootstrap.confidence,
     )
 
 

@@ -132,9 +132,12 @@ def check_significance(
 ) -> CheckReport:
     """For every pinned (extractor, key), a one-sided 95 % paired bootstrap of result minus pinned run
     over the pages both scored: a failure when the change for the worse is significant."""
-    from cleanbench.score.aggregate import Bootstrap, paired_difference
-    from cleanbench.score.metrics import ShareCounts, get_metric
+    from cleanbench.score.aggregate import paired_difference
+    from cleanbench.score.bootstrap import Bootstrap
+    from cleanbench.score.counts import ShareCounts
+    from cleanbench.score.metrics import get_metric
     from cleanbench.score.scoring import PageRecord
+    from cleanbench.score.signature import MetricKey
 
     if result.gold.digest != baseline.gold_digest:
         raise ResultError(f"{run_folder}: {digest_line(baseline, result)}; the significance gate compares pages of one gold set only")
@@ -161,7 +164,7 @@ def check_significance(
                 old = {page: _failed(record) for page, record in before[name].items()}
                 new = {page: _failed(record) for page, record in after.get(name, {}).items()}
             else:
-                metric_name, _, value = key.rpartition(".")
+                metric_name, value = MetricKey.parse(key).metric, MetricKey.parse(key).value
                 counts_type = get_metric(metric_name).counts_type
                 old = {page: record.counts[metric_name] for page, record in before[name].items() if record.counts.get(metric_name) is not None}
                 new = {page: record.counts[metric_name] for page, record in after.get(name, {}).items() if record.counts.get(metric_name) is not None}
@@ -184,7 +187,7 @@ def check_significance(
 
 
 def _failed(record: Any) -> Any:
-    from cleanbench.score.metrics import ShareCounts
+    from cleanbench.score.counts import ShareCounts
 
     failed = int(record.status != "ok")
     return ShareCounts(pages=1, share_sum=float(failed), part=failed, whole=1)

@@ -339,7 +339,7 @@ def _run(args: argparse.Namespace) -> int:
     from cleanbench.report.table import render_leaderboard
     from cleanbench.results import RESULT_FILE
     from cleanbench.run.cache import PredictionCache
-    from cleanbench.score.aggregate import Bootstrap
+    from cleanbench.score.bootstrap import Bootstrap
 
     gold = load_gold(args.gold, max_page_mb=args.max_page_mb)
     extractors = args.extractors or names()
@@ -461,7 +461,7 @@ def _fixed(value: float | None) -> str:
 
 def _score(args: argparse.Namespace) -> int:
     from cleanbench.gold.load import load_gold
-    from cleanbench.score.aggregate import Bootstrap
+    from cleanbench.score.bootstrap import Bootstrap
     from cleanbench.score.prediction_files import combine, read_predictions
     from cleanbench.score.scoring import score_predictions
 
@@ -618,19 +618,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_options(extract)
     extract.set_defaults(handler=_extract)
 
-    from cleanbench.score.aggregate import (
+    from cleanbench.score.bootstrap import (
         DEFAULT_MIN_PAGES,
         DEFAULT_RESAMPLES,
         DEFAULT_SEED,
     )
-    from cleanbench.score.metrics import DEFAULT_METRICS
+    from cleanbench.score.metrics import SCORE_DEFAULTS
 
     score = commands.add_parser("score", help="score predictions made elsewhere (cleanbench JSONL or AEB JSON) against a gold set")
     score.add_argument("--gold", required=True, metavar="SPEC", help=spec_help)
     score.add_argument("--predictions", required=True, nargs="+", metavar="FILE",
                        help="predictions: .jsonl (cleanbench's, rows named by their extractor) or .json (AEB's {id: {articleBody}}, named by the file stem)")
-    score.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS), metavar="NAME",
-                       help=f"words, aeb, wcxb, snippets, rouge-lsum, duplication, leak:<label>, leak:* (default: {' '.join(DEFAULT_METRICS)})")
+    score.add_argument("--metrics", nargs="+", default=list(SCORE_DEFAULTS), metavar="NAME",
+                       help=f"words, aeb, wcxb, snippets, rouge-lsum, duplication, leak:<label>, leak:* (default: {' '.join(SCORE_DEFAULTS)})")
     score.add_argument("--format", choices=("text", "json"), default="text", help="json: every value with its interval and signature, and slices")
     _add_gold_options(score)
     score.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})")

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from cleanbench.errors import ResultError
 from cleanbench.results import Estimate, RunResult, load_result, page_records
-from cleanbench.score.aggregate import Bootstrap, paired_difference, point_values
-from cleanbench.score.metrics import Counts, get_metric
+from cleanbench.score.aggregate import paired_difference, point_values
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.counts import Counts
+from cleanbench.score.metrics import get_metric
 from cleanbench.score.scoring import PageRecord
+from cleanbench.score.signature import MetricKey
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def compare_runs(before: str | Path, after: str | Path, *, top: int = 5, keys: S
         metrics_after = second.extractor(name).metrics
         for metric_name in (m for m in metrics_after if m in metrics_before):
             metric = get_metric(metric_name)
-            values = [metric.values[0].name] if keys is None else [k.rpartition(".")[2] for k in keys if k.rpartition(".")[0] == metric_name]
+            values = [metric.headline] if keys is None else [key.value for key in map(MetricKey.parse, keys) if key.metric == metric_name]
             a = _counts(records_before, name, metric_name)
             b = _counts(records_after, name, metric_name)
             for value in values:

@@ -9,7 +9,7 @@ Writes are atomic (temp file + rename). `load_result` migrates older schema vers
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,19 +17,23 @@ from typing import Any
 from cleanbench.atomic import atomic_file, write_atomic
 from cleanbench.errors import ResultError
 from cleanbench.jsonl import loads, read_json_lines, write_lines
+from cleanbench.score.signature import MetricKey
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: per-value signatures and aggregation, confidence, provenance, isolation
 RESULT_FILE = "result.json"
 PAGES_FILE = "pages.jsonl"
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A reported number with its 95 % bootstrap interval (None where not computed or too few pages)."""
+    """A reported number with its bootstrap interval (None where not computed or too few pages); a
+    metric's value says how pages were pooled into it and carries its own signature."""
 
     value: float | None
     low: float | None = None
     high: float | None = None
+    aggregation: str | None = None  # "macro", "micro", "f1-of-means" (None: a difference, or a v1 result)
+    signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,14 @@ class ExtractorResult:
     slices: Mapping[str, Mapping[str, Mapping[str, MetricScores]]] = field(default_factory=dict)
     provenance: Provenance | None = None  # where its predictions came from, when this run made them
 
-    def value(self, key: str) -> float | None:
+    def value(self, key: str | MetricKey) -> float | None:
         """A number by key: `metric.value_name` ("words.f1", "leak:ad.value"); a bare metric means its main value."""
-        metric, _, name = key.rpartition(".") if "." in key else (key, "", "")
-        scores = self.metrics.get(metric)
-        if scores is None:
-            return None
-        return scores.get(name or next(iter(scores.values), ""))
+        if isinstance(key, str) and "." not in key:
+            scores = self.metrics.get(key)
+            return None if scores is None else scores.get(next(iter(scores.values), ""))
+        found = key if isinstance(key, MetricKey) else MetricKey.parse(key)
+        scores = self.metrics.get(found.metric)
+        return None if scores is None else scores.get(found.value)
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,12 @@ class RunResult:
     python: str
     comparisons: tuple[Comparison, ...] = ()
     isolation: str | None = None  # what cut the workers off from the network; None when no page was extracted
+    confidence: float = 0.95  # the two-sided level of every interval
     schema_version: int = SCHEMA_VERSION
+
+    @property
+    def main_key(self) -> MetricKey:
+        return MetricKey.parse(self.main_metric)
 
     def extractor(self, name: str) -> ExtractorResult:
         for row in self.extractors:
@@ -159,7 +169,13 @@ class _At:
 
 def _estimate(raw: Any, at: _At) -> Estimate:
     fields = _object(raw, at)
-    return Estimate(value=_number(fields, "value", at), low=_number(fields, "low", at), high=_number(fields, "high", at))
+    return Estimate(
+        value=_number(fields, "value", at),
+        low=_number(fields, "low", at),
+        high=_number(fields, "high", at),
+        aggregation=_text(fields, "aggregation", at, optional=True),
+        signature=_text(fields, "signature", at, optional=True),
+    )
 
 
 def _metric_scores(raw: Any, at: _At) -> MetricScores:
@@ -221,14 +237,28 @@ def _extractor_result(raw: Any, at: _At) -> ExtractorResult:
     )
 
 
+def _from_version_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had one signature per metric (its headline's), no confidence field (its intervals were
+    95 %), no provenance and no isolation: every later field takes the value version 1 implied."""
+    return {**raw, "confidence": 0.95, "schema_version": 2}
+
+
+# Each step turns a result of version N into version N + 1; reading applies them in turn.
+MIGRATIONS: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+
+
 def result_from_json(raw: Any, *, where: str = "result") -> RunResult:
-    """Build a `RunResult` from its JSON form, checking every field's type; errors name `where` and the field."""
+    """Build a `RunResult` from its JSON form (older schema versions migrated), checking every field's
+    type; errors name `where` and the field."""
     at = _At(where)
     version = raw.get("schema_version") if isinstance(raw, Mapping) else None
     if not isinstance(version, int) or isinstance(version, bool):
         raise ResultError(f"{where}: not a cleanbench result (no schema_version)")
-    if version != SCHEMA_VERSION:
-        raise ResultError(f"{where}: schema_version {version} is not one this cleanbench reads ({SCHEMA_VERSION}); use the cleanbench that wrote it")
+    if version > SCHEMA_VERSION or version not in (*MIGRATIONS, SCHEMA_VERSION):
+        raise ResultError(f"{where}: schema_version {version} is not one this cleanbench reads (1 to {SCHEMA_VERSION}); use the cleanbench that wrote it")
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](dict(raw))
+        version = raw["schema_version"]
     gold = _object(raw.get("gold"), at / "gold")
     rows = _list(raw.get("extractors"), at / "extractors")
     comparisons = _list(raw.get("comparisons", []), at / "comparisons")
@@ -249,6 +279,7 @@ def result_from_json(raw: Any, *, where: str = "result") -> RunResult:
         python=_text(raw, "python", at),
         comparisons=tuple(_comparison(c, at / "comparisons" / index) for index, c in enumerate(comparisons)),
         isolation=_text(raw, "isolation", at, optional=True),
+        confidence=_confidence(raw, at),
         schema_version=SCHEMA_VERSION,
     )
 
@@ -310,6 +341,13 @@ def _flag(fields: Mapping[str, Any], name: str, at: _At, *, default: bool | None
         return None
     if not isinstance(value, bool):
         raise (at / name).error(f"expected true or false, got {_kind(value)}")
+    return value
+
+
+def _confidence(fields: Mapping[str, Any], at: _At) -> float:
+    value = _number(fields, "confidence", at)
+    if value is None or not 0 < value < 1:
+        raise (at / "confidence").error(f"expected a number between 0 and 1, got {value!r}")
     return value
 
 

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from cleanbench.errors import ExtractorError
-from cleanbench.extractors.base import Extractor, extractor_signature, extractor_version, options_text
+from cleanbench.extractors.base import (
+    Extractor,
+    extractor_signature,
+    extractor_version,
+    options_text,
+)
 from cleanbench.extractors.justext import STOPLISTS, stoplist_for
 from cleanbench.extractors.registry import BUILTINS, resolve
 from cleanbench.gold.schema import GoldPage, fold_whitespace

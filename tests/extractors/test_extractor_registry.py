@@ -13,7 +13,13 @@ import pytest
 from cleanbench.errors import ExtractorError, NotInstalledError
 from cleanbench.extractors.base import Adapter, Extractor, extractor_signature
 from cleanbench.extractors.command import CommandExtractor
-from cleanbench.extractors.registry import BUILTINS, ENTRY_POINT_GROUP, available, names, resolve
+from cleanbench.extractors.registry import (
+    BUILTINS,
+    ENTRY_POINT_GROUP,
+    available,
+    names,
+    resolve,
+)
 
 # A plugin module as a third-party package would ship it: an Extractor class, a factory and an instance.
 PLUGIN_MODULE = '''

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from cleanbench.extractors.readability_js import ReadabilityJs, installed_version, node_dir, pinned_versions
+from cleanbench.extractors.readability_js import (
+    ReadabilityJs,
+    installed_version,
+    node_dir,
+    pinned_versions,
+)
 from cleanbench.gold.schema import GoldPage, fold_whitespace
 
 

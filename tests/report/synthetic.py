@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from cleanbench.results import Comparison, Estimate, ExtractorResult, GoldInfo, MetricScores, RunResult, Speed
+from cleanbench.results import (
+    Comparison,
+    Estimate,
+    ExtractorResult,
+    GoldInfo,
+    MetricScores,
+    RunResult,
+    Speed,
+)
 
 WORDS_SIGNATURE = "metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:0.1.0"
 GOLD = GoldInfo(name="fixtures", spec="fixtures", digest="9f2c" + "0" * 56 + "beef", pages=24)

@@ -156,7 +156,7 @@ def test_ties_do_not_chain_past_the_rank_leader(run_result: RunResult) -> None:
 
 
 def test_lower_is_better_main_metric_sorts_ascending(run_result: RunResult) -> None:
-    rows = leaderboard(replace(run_result, main_metric="duplication")).tables[0].rows
+    rows = leaderboard(replace(run_result, main_metric="duplication.value")).tables[0].rows
     ranked = [row.name for row in rows if row.rank not in ("bound", "n/a")]
     assert ranked == ["justext", "readability", "trafilatura", "acme_clean"]
 

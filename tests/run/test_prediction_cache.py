@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cleanbench.run.cache import CachedOutcome, PredictionCache, default_cache_path, stage_key
+from cleanbench.run.cache import (
+    CachedOutcome,
+    PredictionCache,
+    default_cache_path,
+    stage_key,
+)
 
 SIGNATURE = stage_key('scripted@1.0{"shout":false}', "c0de")
 

@@ -16,8 +16,8 @@ import psutil
 import pytest
 
 from cleanbench.errors import PredictionsError, RunError
-from cleanbench.gold.load import GoldSet, load_gold
 from cleanbench.extractors.registry import resolve
+from cleanbench.gold.load import GoldSet, load_gold
 from cleanbench.run.cache import PredictionCache, stage_key
 from cleanbench.run.code import code_digest
 from cleanbench.run.journal import Journal

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from cleanbench.gold.schema import GoldPage
-from cleanbench.score.aggregate import Bootstrap, point_values, resampled_values
-from cleanbench.score.metrics import AebCounts, Counts, get_metric
+from cleanbench.score.aggregate import point_values, resampled_values
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.counts import AebCounts, Counts
+from cleanbench.score.metrics import get_metric
 from cleanbench.score.prediction_files import read_predictions
 
 # The published table in ../shared/data/README.md ("Published reference figures": Zyte's scorer on the

@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from cleanbench.errors import MetricError
-from cleanbench.score.aggregate import Bootstrap, estimate, paired_difference, point_values, resampled_values
-from cleanbench.score.metrics import Counts, ShareCounts, SnippetCounts, get_metric
+from cleanbench.score.aggregate import (
+    estimate,
+    paired_difference,
+    point_values,
+    resampled_values,
+)
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.counts import Counts, ShareCounts, SnippetCounts
+from cleanbench.score.metrics import get_metric
 
 
 def shares(values: list[float]) -> dict[str, Counts]:
@@ -97,11 +104,28 @@ def test_bootstrap_rejects_bad_settings(field: str, value: float) -> None:
 
 
 def test_blocks_of_resamples_give_the_same_numbers(sample: dict[str, Counts], monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleanbench.score.aggregate as aggregate
+    import cleanbench.score.bootstrap as bootstrap
 
     metric = get_metric("duplication")
     whole = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=8))["value"]
-    monkeypatch.setattr(aggregate, "_BLOCK_CELLS", 7 * len(sample))  # 7 resamples a block, uncached
+    monkeypatch.setattr(bootstrap, "_BLOCK_CELLS", 7 * len(sample))  # 7 resamples a block, uncached
     blocked = resampled_values(sample, metric.counts_type, bootstrap=Bootstrap(seed=8))["value"]
     assert blocked.tobytes() == whole.tobytes()
     assert np.array_equal(Bootstrap(seed=8).weights(len(sample)).sum(axis=1), np.full(1000, len(sample)))
+
+
+@pytest.mark.parametrize("copies", [1, 3, 10])
+def test_a_cluster_bootstrap_over_k_copies_equals_the_n_page_bootstrap(sample: dict[str, Counts], copies: int) -> None:
+    # issue 13: several derived pages come from one source page; resampling the copies as if they were
+    # independent pages would narrow the interval. Drawing whole clusters (source pages) gives, for K
+    # identical copies of each of N pages, exactly the N-page interval at the same seed.
+    metric = get_metric("duplication").counts_type
+    copied = {f"{page}.copy{k}": counts for page, counts in sample.items() for k in range(copies)}
+    clusters = {f"{page}.copy{k}": page for page in sample for k in range(copies)}
+    alone = estimate(sample, metric, bootstrap=Bootstrap(seed=5))
+    clustered = estimate(copied, metric, bootstrap=Bootstrap(seed=5), clusters=clusters)
+    for name, found in clustered.items():  # K-fold sums divide back to the same shares, to float rounding
+        assert (found.value, found.low, found.high) == pytest.approx((alone[name].value, alone[name].low, alone[name].high), rel=1e-12)
+    if copies > 1:  # the naive bootstrap over copies is narrower: the error the clusters prevent
+        naive = estimate(copied, metric, bootstrap=Bootstrap(seed=5))["value"]
+        assert naive.high - naive.low < alone["value"].high - alone["value"].low

@@ -9,8 +9,9 @@ import pytest
 from cleanbench import __version__
 from cleanbench.errors import MetricError
 from cleanbench.gold.schema import NOISE_LABELS, GoldPage
-from cleanbench.score.aggregate import Bootstrap
-from cleanbench.score.metrics import METRIC_NAMES, AebCounts, OverlapCounts, ShareCounts, SnippetCounts, get_metric, resolve_metrics
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.counts import AebCounts, OverlapCounts, ShareCounts, SnippetCounts
+from cleanbench.score.metrics import METRIC_NAMES, expand_metrics, get_metric
 
 
 @pytest.mark.parametrize(("typo", "suggestion"), [("word", "words"), ("rouge-lsun", "rouge-lsum"), ("leak:adds", "leak:ad"), ("snipets", "snippets")])
@@ -19,9 +20,26 @@ def test_unknown_metric_suggests_the_closest(typo: str, suggestion: str) -> None
         get_metric(typo)
 
 
-def test_leak_star_expands_to_every_label_once() -> None:
-    names = [metric.name for metric in resolve_metrics(["words", "leak:*", "leak:ad", "words"])]
-    assert names == ["words", *(f"leak:{label}" for label in NOISE_LABELS)]
+def test_leak_star_expands_to_every_label_once_but_duplicate() -> None:
+    names = [metric.name for metric in expand_metrics(["words", "leak:*", "leak:ad", "words"])]
+    assert names == ["words", *(f"leak:{label}" for label in NOISE_LABELS if label != "duplicate")]
+
+
+def test_leak_duplicate_is_scored_when_named() -> None:
+    # issue 11: `run --metrics leak:*` left out leak:duplicate and `score` included it; one expansion now
+    # serves both, and the metric itself says it is not in `leak:*` (its leak is always empty).
+    assert [metric.name for metric in expand_metrics(["leak:*", "leak:duplicate"])][-1] == "leak:duplicate"
+    assert not get_metric("leak:duplicate").wildcard and not get_metric("leak:duplicate").default
+
+
+def test_every_metric_declares_its_own_defaults() -> None:
+    from cleanbench.score.metrics import default_metrics, main_key
+
+    assert [metric.name for metric in default_metrics()] == [
+        "words", "snippets", "duplication", *(f"leak:{label}" for label in NOISE_LABELS if label != "duplicate"),
+    ]
+    assert str(main_key(expand_metrics(["leak:ad", "aeb", "words"]))) == "aeb.f1"
+    assert str(main_key(expand_metrics(["leak:ad", "duplication"]))) == "leak:ad.value"
 
 
 def test_every_name_resolves() -> None:
@@ -32,12 +50,14 @@ def test_every_name_resolves() -> None:
 @pytest.mark.parametrize(
     ("metric", "value", "expected"),
     [
-        ("words", None, f"metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:{__version__}"),
-        ("words", "micro_f1", f"metric:words|tok:unicode|case:fold|agg:micro|ci:boot1000|seed:12345|v:{__version__}"),
-        ("aeb", None, f"metric:aeb|tok:aeb|case:keep|agg:f1-of-means|ci:boot1000|seed:12345|v:{__version__}"),
-        ("snippets", None, f"metric:snippets|tok:none|case:keep|agg:micro|ci:boot1000|seed:12345|v:{__version__}"),
-        ("rouge-lsum", None, f"metric:rouge-lsum|tok:whitespace|case:keep|agg:macro|ci:boot1000|seed:12345|v:{__version__}"),
-        ("leak:ad", None, f"metric:leak:ad|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|v:{__version__}"),
+        ("words", None, f"metric:words.f1|tok:unicode|case:fold|agg:macro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        # issue 11: the micro values carried the macro signature
+        ("words", "micro_f1", f"metric:words.micro_f1|tok:unicode|case:fold|agg:micro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        ("aeb", None, f"metric:aeb.f1|tok:aeb|case:keep|shingle:4|agg:f1-of-means|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        ("snippets", None, f"metric:snippets.f1|tok:none|case:keep|agg:micro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        ("rouge-lsum", None, f"metric:rouge-lsum.f1|tok:whitespace|case:keep|agg:macro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        ("leak:ad", None, f"metric:leak:ad.value|tok:unicode|case:fold|n:3|agg:macro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
+        ("duplication", "micro", f"metric:duplication.micro|tok:unicode|case:fold|n:5|agg:micro|ci:boot1000|conf:0.95|seed:12345|v:{__version__}"),
     ],
 )
 def test_signature_string(metric: str, value: str | None, expected: str) -> None:
@@ -46,9 +66,15 @@ def test_signature_string(metric: str, value: str | None, expected: str) -> None
 
 def test_signature_carries_gold_and_extractor() -> None:
     signature = get_metric("words").signature(bootstrap=Bootstrap(resamples=200, seed=1), gold_digest="ab" * 32, extractor="trafilatura@2.3.1{}")
-    assert str(signature).endswith("|ci:boot200|seed:1|v:" + __version__ + "|gold:abababababab|ext:trafilatura@2.3.1{}")
+    assert str(signature).endswith("|ci:boot200|conf:0.95|seed:1|v:" + __version__ + "|gold:abababababab|ext:trafilatura@2.3.1{}")
     assert signature.to_json()["normalisation"] == "NFKC"
     assert signature.to_json()["gold_digest"] == "ab" * 32
+
+
+def test_signature_says_the_confidence_level() -> None:
+    # issue 11: a run with confidence=0.9 was labelled 95 %, with the same signature as a 95 % run.
+    ninety = get_metric("words").signature(bootstrap=Bootstrap(confidence=0.9))
+    assert "|conf:0.9|" in str(ninety) and str(ninety) != str(get_metric("words").signature(bootstrap=Bootstrap()))
 
 
 @pytest.mark.parametrize(

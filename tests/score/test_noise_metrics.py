@@ -10,7 +10,8 @@ import pytest
 
 from cleanbench.gold.load import load_gold
 from cleanbench.gold.schema import GoldPage
-from cleanbench.score.metrics import METRIC_NAMES, ShareCounts, get_metric
+from cleanbench.score.counts import ShareCounts
+from cleanbench.score.metrics import METRIC_NAMES, get_metric
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -8,7 +8,8 @@ import pytest
 from rouge_score import rouge_scorer
 
 from cleanbench.gold.schema import GoldPage
-from cleanbench.score.metrics import OverlapCounts, get_metric
+from cleanbench.score.counts import OverlapCounts
+from cleanbench.score.metrics import get_metric
 from cleanbench.score.rouge import summary_lcs_hits
 
 WORDS = {

@@ -36,7 +36,7 @@ def test_text_table(predictions: Path, capsys: pytest.CaptureFixture[str]) -> No
     half_row = next(line for line in lines if line.startswith("half "))
     pages = len(list(FIXTURES.glob("*.json")))
     assert half_row.split()[-2] == str(pages - pages // 2)  # missing pages shown
-    assert "signature: metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|" in out
+    assert "signature: metric:words.f1|tok:unicode|case:fold|agg:macro|ci:boot1000|conf:0.95|seed:12345|" in out
     assert "leak:ad (lower is better; 95 % bootstrap intervals)" in out
 
 

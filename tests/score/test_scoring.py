@@ -10,8 +10,14 @@ import pytest
 from cleanbench.errors import MetricError, PredictionsError
 from cleanbench.gold.schema import GoldPage
 from cleanbench.prediction import Prediction
-from cleanbench.score.aggregate import Bootstrap
-from cleanbench.score.scoring import MISSING, PageInfo, PageRecord, score_predictions, summarize
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.scoring import (
+    MISSING,
+    PageInfo,
+    PageRecord,
+    score_predictions,
+    summarize,
+)
 
 METRICS = ["words", "snippets", "duplication", "leak:ad"]
 
@@ -66,7 +72,9 @@ def test_summaries(pages: list[GoldPage]) -> None:
     assert leak.values["value"].value == pytest.approx(4 / 6)
     assert noisy.metrics["words"].values["recall"].value == pytest.approx(10 / 12)
     assert noisy.metrics["snippets"].values["precision"].value == pytest.approx(10 / 20)
-    assert good.metrics["words"].signature.startswith("metric:words|tok:unicode|case:fold|agg:macro|ci:boot1000|seed:12345|")
+    assert good.metrics["words"].signature.startswith("metric:words.f1|tok:unicode|case:fold|agg:macro|ci:boot1000|conf:0.95|seed:12345|")
+    micro = good.metrics["words"].values["micro_f1"]
+    assert (micro.aggregation, micro.signature.split("|")[0]) == ("micro", "metric:words.micro_f1")
 
 
 def test_statuses_of_records(pages: list[GoldPage]) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from cleanbench.gold.schema import GoldPage
 from cleanbench.prediction import Prediction
-from cleanbench.score.metrics import SnippetCounts, get_metric
+from cleanbench.score.counts import SnippetCounts
+from cleanbench.score.metrics import get_metric
 
 
 def page(with_: list[str], without: list[str]) -> GoldPage:

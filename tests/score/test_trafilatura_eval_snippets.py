@@ -13,7 +13,8 @@ import pytest
 
 from cleanbench.gold.schema import GoldPage
 from cleanbench.score.aggregate import point_values
-from cleanbench.score.metrics import Counts, get_metric
+from cleanbench.score.counts import Counts
+from cleanbench.score.metrics import get_metric
 
 # trafilatura-eval/eval_baseline.json: floor 0.9253 for the default mode with fallbacks (trafilatura
 # 2.2-2.3), less the 0.0005 tolerance its gate allows.

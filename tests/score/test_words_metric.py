@@ -6,7 +6,8 @@ import pytest
 
 from cleanbench.gold.schema import GoldPage
 from cleanbench.score.aggregate import point_values
-from cleanbench.score.metrics import OverlapCounts, get_metric
+from cleanbench.score.counts import OverlapCounts
+from cleanbench.score.metrics import get_metric
 
 
 def page(gold_text: str | None, page_id: str = "p") -> GoldPage:

@@ -39,7 +39,7 @@ def write_plots(result: RunResult, *, out_dir: Path, min_pages: int = 5) -> list
     ensure_folder(out_dir)
     overall = leaderboard(result).tables[0]
     rows = [row for row in overall.rows if row.installed]
-    metric = result.main_metric.rpartition(".")[0] or result.main_metric
+    metric = result.main_key.metric
     plots: list[tuple[str, Callable[[Figure], bool]]] = [
         (PR_FILE, lambda figure: _precision_recall(figure, rows, metric=metric)),
         (LEAK_FILE, lambda figure: _leak_heatmap(figure, rows, labels=overall.leak_labels)),
@@ -126,7 +126,7 @@ def _by_page_type(figure: Figure, result: RunResult, *, rows: Sequence[Row], min
     if not rows or not any(row.slices.get("page_type") for row in result.extractors):
         return False
     tables = leaderboard(result, by="page_type", min_pages=min_pages).tables
-    value = tables[0].values[0] if "." not in result.main_metric else result.main_metric.rpartition(".")[2]
+    value = result.main_key.value
     cells = {(table.value, row.name): row.main.get(value) for table in tables for row in table.rows}
     if not any(_value(estimate) is not None for estimate in cells.values()):
         return False

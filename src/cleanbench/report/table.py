@@ -152,15 +152,8 @@ def leaderboard(result: RunResult, *, by: str | None = None, min_pages: int = 5)
 
 
 def _split_key(result: RunResult) -> tuple[str, str]:
-    """The main metric key as (metric, value name); a bare metric means its first value."""
-    key = result.main_metric
-    if "." in key:
-        metric, _, value = key.rpartition(".")
-        return metric, value
-    for row in result.extractors:
-        if key in row.metrics and row.metrics[key].values:
-            return key, next(iter(row.metrics[key].values))
-    return key, "value"
+    """The main metric key as (metric, value name)."""
+    return result.main_key.metric, result.main_key.value
 
 
 def _higher_is_better(result: RunResult, metric: str) -> bool:

@@ -7,80 +7,24 @@ pages exactly (`math.fsum`), so it does not depend on page order. The bootstrap 
 page multiplicities and takes every resample's sums with one matrix product (numpy's einsum, so sums are
 byte-identical whatever BLAS threading the machine has; on a large set, a block of resamples at a
 time). Pages are put in page-id order first, so the intervals do not depend on the order they came in.
+With `clusters` (derived pages mapped to their source page), whole clusters are drawn, in cluster-id
+order: K identical copies of each of N pages give exactly the N-page interval at the same seed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cleanbench.errors import MetricError
 from cleanbench.results import Estimate
+from cleanbench.score.bootstrap import Bootstrap
+from cleanbench.score.counts import Counts
 
-if TYPE_CHECKING:
-    from cleanbench.score.metrics import Counts
-
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 12345
-DEFAULT_MIN_PAGES = 5
-
-
-@dataclass(frozen=True)
-class Bootstrap:
-    """Percentile bootstrap over pages: `resamples` draws with replacement, seeded."""
-
-    resamples: int = DEFAULT_RESAMPLES
-    seed: int = DEFAULT_SEED
-    confidence: float = 0.95
-
-    def __post_init__(self) -> None:
-        if self.resamples < 1:
-            raise MetricError(f"bootstrap: resamples must be at least 1, got {self.resamples}")
-        if not 0 < self.confidence < 1:
-            raise MetricError(f"bootstrap: confidence must lie between 0 and 1, got {self.confidence}")
-
-    def indices(self, pages: int) -> np.ndarray:
-        """The (resamples x pages) matrix of drawn page indices."""
-        return np.random.default_rng(self.seed).integers(0, pages, size=(self.resamples, pages))
-
-    def weights(self, pages: int) -> np.ndarray:
-        """How often each page is drawn in each resample: a (resamples x pages) float matrix."""
-        return np.vstack(list(self.weight_blocks(pages)))
-
-    def weight_blocks(self, pages: int) -> Iterator[np.ndarray]:
-        """`weights` a block of resamples at a time (same draws), so memory stays bounded on large sets."""
-        if self.resamples * pages <= _BLOCK_CELLS:
-            yield from _cached_blocks(self.resamples, self.seed, pages)
-        else:
-            yield from _blocks(self.resamples, self.seed, pages)
-
-
-_BLOCK_CELLS = 2_000_000  # resamples x pages per block: 16 MB of float64 weights
-
-
-def _blocks(resamples: int, seed: int, pages: int) -> Iterator[np.ndarray]:
-    """Consecutive draws from one generator: the same numbers as one (resamples x pages) draw."""
-    generator = np.random.default_rng(seed)
-    rows = max(1, _BLOCK_CELLS // pages)
-    for start in range(0, resamples, rows):
-        take = min(rows, resamples - start)
-        drawn = generator.integers(0, pages, size=(take, pages))
-        flat = (drawn + np.arange(take)[:, None] * pages).ravel()
-        yield np.bincount(flat, minlength=take * pages).reshape(take, pages).astype(float)
-
-
-@lru_cache(maxsize=6)
-def _cached_blocks(resamples: int, seed: int, pages: int) -> tuple[np.ndarray, ...]:
-    blocks = tuple(_blocks(resamples, seed, pages))
-    for block in blocks:
-        block.flags.writeable = False
-    return blocks
-
+Clusters = Mapping[str, str]  # page id -> its cluster (the source page it was derived from)
 
 @dataclass(frozen=True)
 class Difference:
@@ -110,9 +54,19 @@ def point_values(counts: Mapping[str, Counts], counts_type: type[Counts]) -> dic
     return {key: _number(value) for key, value in counts_type.scores_from(sums).items()}
 
 
-def resampled_values(counts: Mapping[str, Counts], counts_type: type[Counts], *, bootstrap: Bootstrap) -> dict[str, np.ndarray]:
-    """Each value of the metric in every bootstrap resample (arrays of length `resamples`, NaN where undefined)."""
+def resampled_values(
+    counts: Mapping[str, Counts], counts_type: type[Counts], *, bootstrap: Bootstrap, clusters: Clusters | None = None
+) -> dict[str, np.ndarray]:
+    """Each value of the metric in every bootstrap resample (arrays of length `resamples`, NaN where undefined).
+
+    With `clusters`, the pages of a cluster are summed first and whole clusters are drawn, in cluster-id order."""
     matrix = counts_matrix(counts, counts_type)
+    if clusters is not None:
+        labels = [clusters.get(page_id, page_id) for page_id in sorted(counts)]
+        index = {label: position for position, label in enumerate(sorted(set(labels)))}
+        summed = np.zeros((len(index), matrix.shape[1]))
+        np.add.at(summed, np.array([index[label] for label in labels], dtype=np.int64), matrix)
+        matrix = summed
     # einsum, not BLAS: the same sums in the same order whatever the machine's thread count
     sums = np.vstack([np.einsum("rp,pf->rf", block, matrix) for block in bootstrap.weight_blocks(matrix.shape[0])])
     names = counts_type.field_names()
@@ -126,12 +80,13 @@ def estimate(
     *,
     bootstrap: Bootstrap,
     min_pages: int = 1,
+    clusters: Clusters | None = None,
 ) -> dict[str, Estimate]:
     """Every value of the metric with its percentile interval; no estimate under `min_pages` pages."""
     if len(counts) < max(min_pages, 1):
         return {value.name: Estimate(None) for value in counts_type.VALUES}
     points = point_values(counts, counts_type)
-    samples = resampled_values(counts, counts_type, bootstrap=bootstrap)
+    samples = resampled_values(counts, counts_type, bootstrap=bootstrap, clusters=clusters)
     return {name: _interval(points[name], samples[name], bootstrap) for name in points}
 
 
@@ -143,6 +98,7 @@ def paired_difference(
     value: str,
     bootstrap: Bootstrap,
     min_pages: int = 1,
+    clusters: Clusters | None = None,
 ) -> Difference:
     """`value` of a minus that of b over the pages both have counts for, resampled with the same draws."""
     if value not in {reported.name for reported in counts_type.VALUES}:
@@ -154,7 +110,10 @@ def paired_difference(
     theirs = {page: b[page] for page in common}
     first, second = point_values(mine, counts_type)[value], point_values(theirs, counts_type)[value]
     point = None if first is None or second is None else first - second
-    samples = resampled_values(mine, counts_type, bootstrap=bootstrap)[value] - resampled_values(theirs, counts_type, bootstrap=bootstrap)[value]
+    samples = (
+        resampled_values(mine, counts_type, bootstrap=bootstrap, clusters=clusters)[value]
+        - resampled_values(theirs, counts_type, bootstrap=bootstrap, clusters=clusters)[value]
+    )
     interval = _interval(point, samples, bootstrap)
     tied = None if interval.low is None or interval.high is None else bool(interval.low <= 0.0 <= interval.high)
     return Difference(interval, tied)

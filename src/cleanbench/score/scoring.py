@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cleanbench.errors import MetricError, PredictionsError
@@ -23,19 +23,10 @@ from cleanbench.gold.load import GoldSet
 from cleanbench.gold.schema import GoldPage
 from cleanbench.prediction import STATUSES, Prediction
 from cleanbench.results import Comparison, MetricScores
-from cleanbench.score.aggregate import (
-    DEFAULT_MIN_PAGES,
-    Bootstrap,
-    estimate,
-    paired_difference,
-)
-from cleanbench.score.metrics import (
-    DEFAULT_METRICS,
-    Counts,
-    Metric,
-    get_metric,
-    resolve_metrics,
-)
+from cleanbench.score.aggregate import estimate, paired_difference
+from cleanbench.score.bootstrap import DEFAULT_MIN_PAGES, Bootstrap
+from cleanbench.score.counts import Counts
+from cleanbench.score.metrics import SCORE_DEFAULTS, Metric, expand_metrics, get_metric
 from cleanbench.score.signature import Signature
 
 MISSING = "missing"  # the status of a gold page that has no prediction
@@ -161,7 +152,7 @@ def score_predictions(
     predictions: Iterable[Prediction],
     gold: GoldSet | Sequence[GoldPage],
     *,
-    metrics: Sequence[str | Metric] = DEFAULT_METRICS,
+    metrics: Sequence[str | Metric] = SCORE_DEFAULTS,
     bootstrap: Bootstrap | None = None,
     min_pages: int = DEFAULT_MIN_PAGES,
     slice_by: Sequence[str] = SLICE_KINDS,
@@ -247,7 +238,11 @@ def summarize(
         every_page = [record.page_id for record in own]
         by_metric = [(metric, _counts(own, metric.name)) for metric in chosen]
         signed = {
-            metric.name: str(metric.signature(bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name))) for metric in chosen
+            metric.name: {
+                value.name: str(metric.signature(value.name, bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name)))
+                for value in metric.values
+            }
+            for metric in chosen
         }
         summaries.append(
             ExtractorScores(
@@ -280,17 +275,22 @@ def _scores(
     counts: Mapping[str, Counts],
     page_ids: Sequence[str],
     *,
-    signature: str,
+    signature: Mapping[str, str],
     bootstrap: Bootstrap,
     min_pages: int,
 ) -> MetricScores:
-    """One metric over some pages: its values (none under `min_pages` scored pages), pages scored and skipped."""
+    """One metric over some pages: its values (none under `min_pages` scored pages), each with its
+    aggregation and signature, and the pages scored and skipped."""
     scored = {page: counts[page] for page in page_ids if page in counts}
+    found = estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages)
     return MetricScores(
         metric=metric.name,
         higher_is_better=metric.higher_is_better,
-        signature=signature,
-        values=estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages),
+        signature=signature[metric.headline],
+        values={
+            value.name: replace(found[value.name], aggregation=value.aggregation, signature=signature[value.name])
+            for value in metric.values
+        },
         pages=len(scored),
         skipped=len(page_ids) - len(scored),
     )
@@ -300,7 +300,7 @@ def _metrics(metrics: Sequence[str | Metric]) -> list[Metric]:
     """Metric objects for names (`leak:*` expands) or objects, in order, without repeats."""
     chosen: list[Metric] = []
     for metric in metrics:
-        chosen.extend(resolve_metrics([metric]) if isinstance(metric, str) else [metric])
+        chosen.extend(expand_metrics([metric]) if isinstance(metric, str) else [metric])
     if not chosen:
         raise MetricError("no metric given")
     return list({metric.name: metric for metric in chosen}.values())
