@@ -160,3 +160,13 @@ def test_a_run_into_a_folder_keeps_its_earlier_rows(tmp_path: Path, capsys: pyte
     assert result.extractor("everything").provenance.earlier
     assert result.extractor("nothing").provenance.resumed == 32
     assert "rows from an earlier run in this output folder: everything" in err
+
+
+def test_ranked_rows_are_compared_with_their_rank_leader(tmp_path: Path) -> None:
+    # The leaderboard's ties come from paired comparisons made when the run is assembled: two ranked
+    # rows (not bounds) must give one comparison on the main metric.
+    _run(tmp_path / "out", FULL, "html-text")
+    result = load_result(tmp_path / "out")
+    (comparison,) = result.comparisons
+    assert (comparison.a, comparison.key) == (result.extractors[0].name, "words.f1")
+    assert comparison.tied is not None

@@ -114,7 +114,7 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
     comparisons = []
     leader = ranked[0].name if ranked else ""
     for row in ranked[1:]:
-        comparison = scoring.compare(leader, row.name, metric=metric_name, value=value_name)
+        comparison = scoring.compare(leader, row.name, metric=main_key.metric, value=main_key.value)
         comparisons.append(comparison)
         if not comparison.tied:
             leader = row.name
