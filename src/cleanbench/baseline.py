@@ -51,15 +51,13 @@ from pathlib import Path
 from typing import Any
 
 from cleanbench.atomic import write_atomic
+from cleanbench.constants import DEFAULT_EPSILON, MAX_EPSILON
 from cleanbench.errors import BaselineRegressionError, MetricError, ResultError
 from cleanbench.jsonl import dumps, loads
 from cleanbench.results import ExtractorResult, RunResult
 from cleanbench.score.signature import MetricKey
 
 SCHEMA_VERSION = 1
-DEFAULT_EPSILON = 0.0005
-MAX_EPSILON = 0.05
-"""The largest tolerance a baseline may declare: a wider one lets real regressions through."""
 FAILURES_KEY = "failures"
 PAGES_SUFFIX = ".pages.jsonl.gz"
 _DECIMALS = Decimal("0.0001")

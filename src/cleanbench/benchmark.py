@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from cleanbench.atomic import ensure_folder
 from cleanbench.errors import MetricError, OutputError
 from cleanbench.extractors.baselines import BOUNDS
 from cleanbench.gold.load import GoldSet
+from cleanbench.ranking import Ranked, ranks
 from cleanbench.results import (
+    Comparison,
     ExtractorResult,
     GoldInfo,
     Provenance,
@@ -28,6 +31,7 @@ from cleanbench.results import (
     save_result,
 )
 from cleanbench.run.cache import PredictionCache
+from cleanbench.run.journal import Recorded
 from cleanbench.run.runner import ExtractorPredictions, Predictions, run
 from cleanbench.run.sandbox import Limits
 from cleanbench.score.bootstrap import Bootstrap
@@ -81,20 +85,26 @@ def benchmark(
     return result
 
 
-def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None, main: str) -> RunResult:
-    """The result document for scored predictions: rows, speed, failures, and ties on the main metric."""
+def assemble(
+    scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None, main: str, recorded: Mapping[str, Recorded] | None = None
+) -> RunResult:
+    """The result document for scored predictions: rows, speed, failures, and ties on the main metric.
+
+    `recorded`: what is known of rows whose predictions were made elsewhere (`cleanbench score`)."""
     rows: list[ExtractorResult] = []
     runs = {row.name: row for row in predictions.extractors} if predictions else {}
     for scores in scoring.extractors:
         ran = runs.get(scores.name)
+        known = (recorded or {}).get(scores.name)
         rows.append(
             ExtractorResult(
                 name=scores.name,
                 signature=scores.signature or scores.name,
-                version=ran.version if ran else None,
-                options=ran.options if ran else {},
+                version=ran.version if ran else known.version if known else None,
+                options=ran.options if ran else dict(known.options) if known else {},
                 metrics=scores.metrics,
                 failures=scores.failures,
+                drops=scores.drops,
                 missing=scores.missing,
                 speed=_speed([p.seconds for p in ran.predictions], [p.peak_rss_mb for p in ran.predictions]) if ran else None,
                 slices=scores.slices,
@@ -103,21 +113,19 @@ def assemble(scoring: Scoring, *, gold: GoldSet, predictions: Predictions | None
         )
     for name, reason in (predictions.not_installed if predictions else {}).items():
         rows.append(ExtractorResult(name=name, signature=name, version=None, options={}, installed=False, reason=reason))
-    # Ranks and ties are over the rows the leaderboard ranks: baselines are bounds, not ranked.
+    # Ranks and ties are over the rows the leaderboard ranks: baselines are bounds, not ranked. Each row is
+    # compared with the leader of the current rank: tied rows share it, the others open a new one.
     main_key = MetricKey.parse(main)
-    sign = -1.0 if get_metric(main_key.metric).higher_is_better else 1.0
-    ranked = sorted(
-        (row for row in rows if row.installed and row.name not in BOUNDS and row.value(main) is not None),
-        key=lambda row: (sign * (row.value(main) or 0.0), row.name),
-    )
-    # Each row is compared with the leader of the current rank: tied rows share it, the others open a new one.
-    comparisons = []
-    leader = ranked[0].name if ranked else ""
-    for row in ranked[1:]:
-        comparison = scoring.compare(leader, row.name, metric=main_key.metric, value=main_key.value)
+    comparisons: list[Comparison] = []
+
+    def tied(leader: str, name: str) -> bool:
+        comparison = scoring.compare(leader, name, metric=main_key.metric, value=main_key.value)
         comparisons.append(comparison)
-        if not comparison.tied:
-            leader = row.name
+        return bool(comparison.tied)
+
+    candidates = [Ranked(row.name, row.value(main) if row.installed else None, row.name in BOUNDS, row.installed) for row in rows]
+    found = ranks(candidates, higher=get_metric(main_key.metric).higher_is_better, tied=tied)
+    rows = [replace(row, rank=found.get(row.name)) for row in rows]
     return RunResult(
         gold=GoldInfo(name=gold.name, spec=gold.spec, digest=gold.digest(), pages=len(gold)),
         extractors=tuple(rows),

@@ -1,4 +1,5 @@
-"""`Prediction`: one extractor's output for one page, as the runner records it and scorers read it."""
+"""`Prediction`: one row's output for one page (an extractor's, or a pipeline's last stage's), as the
+runner records it and scorers read it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 
 from cleanbench.errors import PredictionsError
 
-# ok: text returned; empty: the extractor returned no text; error: it raised; timeout: it ran past the
-# per-page limit; crash: its worker died (segfault, os._exit, out of memory). All but `ok` score as empty.
-STATUSES: tuple[str, ...] = ("ok", "empty", "error", "timeout", "crash")
+# ok: text returned; empty: the stage returned no text; error: it raised; timeout: it ran past the
+# per-page limit; crash: its worker died (segfault, os._exit, out of memory); dropped: a document-level
+# cleaner dropped the page (its decision, counted apart from failures). All but `ok` score as empty.
+STATUSES: tuple[str, ...] = ("ok", "empty", "error", "timeout", "crash", "dropped")
+FAILURES: tuple[str, ...] = ("empty", "error", "timeout", "crash")  # the statuses counted as failures
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,10 @@ class Prediction:
     text: str = ""
     seconds: float | None = None
     peak_rss_mb: float | None = None
-    error: str | None = None
+    error: str | None = None  # why the status is not ok (for `dropped`: the cleaner's reason)
     attempt: int = 1  # 2 and more: run again after a crash (each resume retries a crashed page once)
+    lang: str | None = None  # the language the stages were given, and where it came from (gold.rules)
+    lang_source: str | None = None
 
     @property
     def scored_text(self) -> str:
@@ -54,6 +59,9 @@ class Prediction:
         attempt = record.get("attempt", 1)
         if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
             raise PredictionsError(f"{where}: field 'attempt': expected a whole number >= 1")
+        for name in ("lang", "lang_source"):
+            if record.get(name) is not None and not isinstance(record[name], str):
+                raise PredictionsError(f"{where}: field {name!r}: expected a string or null")
         return cls(
             page_id=record["page_id"],
             extractor=record["extractor"],
@@ -63,4 +71,6 @@ class Prediction:
             peak_rss_mb=record.get("peak_rss_mb"),
             error=error,
             attempt=attempt,
+            lang=record.get("lang"),
+            lang_source=record.get("lang_source"),
         )

@@ -61,6 +61,15 @@ class Speed:
 
 
 @dataclass(frozen=True)
+class Drops:
+    """Pages a document-level cleaner dropped (scored as empty, counted apart from failures), and the share
+    of all gold words those pages held (None when the set has no gold text to count)."""
+
+    pages: int
+    gold_words_share: float | None
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Where a row's predictions came from: extracted now, resumed from the output folder, taken from the
     prediction cache, run again after a crash; `earlier`: the folder held the row from an earlier run that
@@ -85,12 +94,14 @@ class ExtractorResult:
     installed: bool = True
     reason: str | None = None  # "goose3: not installed (goose3); pip install 'cleanbench[all]'"
     metrics: Mapping[str, MetricScores] = field(default_factory=dict)
-    failures: Mapping[str, int] = field(default_factory=dict)  # status -> pages (ok excluded)
+    failures: Mapping[str, int] = field(default_factory=dict)  # failed status (empty, error, timeout, crash) -> pages
+    drops: Drops | None = None  # pages a cleaner dropped; None when none was
     missing: int = 0  # gold pages with no prediction (scored as empty)
     speed: Speed | None = None
     # slice kind ("page_type", "lang", "noise") -> slice value -> metric -> scores
     slices: Mapping[str, Mapping[str, Mapping[str, MetricScores]]] = field(default_factory=dict)
     provenance: Provenance | None = None  # where its predictions came from, when this run made them
+    rank: str | None = None  # "1", "2=" (tied with the row that opened rank 2); None: a bound, or no number
 
     def value(self, key: str | MetricKey) -> float | None:
         """A number by key: `metric.value_name` ("words.f1", "leak:ad.value"); a bare metric means its main value."""
@@ -210,6 +221,10 @@ def _extractor_result(raw: Any, at: _At) -> ExtractorResult:
             not_cached=_text(origin, "not_cached", where, optional=True),
         )
     failures = _object(fields.get("failures", {}), at / "failures")
+    drops = fields.get("drops")
+    if drops is not None:
+        found = _object(drops, at / "drops")
+        drops = Drops(pages=_count(found, "pages", at / "drops"), gold_words_share=_number(found, "gold_words_share", at / "drops"))
     metrics = _object(fields.get("metrics", {}), at / "metrics")
     slices = _object(fields.get("slices", {}), at / "slices")
     return ExtractorResult(
@@ -222,6 +237,8 @@ def _extractor_result(raw: Any, at: _At) -> ExtractorResult:
         metrics={key: _metric_scores(value, at / "metrics" / key) for key, value in metrics.items()},
         failures={status: _count(failures, status, at / "failures") for status in failures},
         missing=_count(fields, "missing", at, default=0),
+        drops=drops,
+        rank=_text(fields, "rank", at, optional=True),
         speed=speed,
         slices={
             kind: {

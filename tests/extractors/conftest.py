@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cleanbench.extractors.base import Extractor
-from cleanbench.extractors.registry import resolve
 from cleanbench.gold.schema import GoldPage
+from cleanbench.stages.base import Stage as Extractor
+from cleanbench.stages.registry import resolve
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

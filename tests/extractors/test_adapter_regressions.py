@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cleanbench.extractors.registry import resolve
 from cleanbench.gold.load import load_gold
 from cleanbench.score.metrics import get_metric
+from cleanbench.stages.registry import resolve
 
 
 def _published(data: Path, system: str) -> dict[str, str]:

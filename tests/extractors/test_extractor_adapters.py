@@ -11,16 +11,15 @@ from pathlib import Path
 import pytest
 
 from cleanbench.errors import ExtractorError
-from cleanbench.extractors.base import (
-    Extractor,
-    extractor_signature,
-    extractor_version,
-    options_text,
-)
 from cleanbench.extractors.justext import STOPLISTS, stoplist_for
-from cleanbench.extractors.registry import BUILTINS, resolve
 from cleanbench.gold.schema import GoldPage, fold_whitespace
 from cleanbench.gold.visible import visible_text
+from cleanbench.stages.base import PageInput, options_text
+from cleanbench.stages.base import Stage as Extractor
+from cleanbench.stages.base import stage_signature as extractor_signature
+from cleanbench.stages.base import stage_version as extractor_version
+from cleanbench.stages.registry import EXTRACTORS as BUILTINS
+from cleanbench.stages.registry import resolve
 
 Get = Callable[[str], Extractor]
 Page = Callable[[str], GoldPage]
@@ -31,11 +30,10 @@ PAGES = ("news-en-01", "docs-en-01")
 
 
 def run(extractor: Extractor, page: GoldPage) -> str:
-    if getattr(extractor, "uses_gold", False):
-        return extractor.extract_page(page)  # type: ignore[attr-defined, no-any-return]
-    if getattr(extractor, "uses_lang", False):
-        return extractor.extract(page.html, url=page.url, lang=page.lang)  # type: ignore[call-arg]
-    return extractor.extract(page.html, url=page.url)
+    """The stage contract, as the runner calls it: the page (with its gold for a stage that reads it)."""
+    output = extractor.process(PageInput.of(page, reads_gold=getattr(extractor, "reads_gold", False)))
+    assert isinstance(output, str)
+    return output
 
 
 @pytest.mark.parametrize("page_id", PAGES)
@@ -72,9 +70,9 @@ def test_gold_without_gold_text_joins_the_with_snippets(adapter: Get) -> None:
     assert run(adapter("gold"), page) == "first kept\n\nsecond kept"
 
 
-def test_gold_refuses_bare_html(adapter: Get) -> None:
-    with pytest.raises(ExtractorError, match="extract_page"):
-        adapter("gold").extract("<p>some page</p>")
+def test_gold_refuses_a_page_without_its_gold(adapter: Get) -> None:
+    with pytest.raises(ExtractorError, match="needs the gold page"):
+        adapter("gold").process(PageInput("p", html="<p>some page</p>"))  # type: ignore[attr-defined]
 
 
 def _pins() -> dict[str, str]:
@@ -92,7 +90,8 @@ def test_version_is_the_installed_distribution_pinned_in_constraints(adapter: Ge
     installed = importlib.metadata.version(extractor.package)
     assert extractor_version(extractor) == installed
     assert _pins()[re.sub(r"[-_.]+", "-", extractor.package).lower()] == installed
-    assert extractor_signature(extractor) == f"{name}@{installed}{options_text(extractor.options)}"
+    note = f"({extractor.note})" if getattr(extractor, "note", "") else ""
+    assert extractor_signature(extractor) == f"{name}@{installed}{options_text(extractor.options)}{note}"
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -114,7 +113,10 @@ def test_trafilatura_passes_exactly_its_options(adapter: Get, name: str, monkeyp
 
 def test_trafilatura_options_table() -> None:
     # trafilatura's own benchmark settings, and one switch per variant.
-    base = {"fast": False, "include_comments": False, "include_tables": True, "include_formatting": False}
+    base = {
+        "fast": False, "favor_precision": False, "favor_recall": False, "include_comments": False, "include_tables": True,
+        "include_formatting": False, "include_links": False, "include_images": False, "deduplicate": False,
+    }
     assert resolve("trafilatura").options == base
     assert resolve("trafilatura-fast").options == {**base, "fast": True}
     assert resolve("trafilatura-precision").options == {**base, "favor_precision": True}
@@ -151,7 +153,6 @@ def test_justext_uses_the_page_language(adapter: Get, page_id: str, fixture_page
     # (Without the gold lang the page's own <html lang> is used: take it out to get the English list.)
     extractor = adapter("justext")
     page = fixture_page(page_id)
-    assert extractor.uses_lang  # type: ignore[attr-defined]
     assert extractor.extract(re.sub(r"(<html\b[^>]*?)\slang=\"[^\"]*\"", r"\1", page.html, count=1)) == ""
     text = fold_whitespace(run(extractor, page))
     assert any(fold_whitespace(snippet) in text for snippet in page.with_snippets)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from cleanbench.extractors.base import Extractor
-from cleanbench.extractors.registry import BUILTINS
+from cleanbench.stages.base import Stage as Extractor
+from cleanbench.stages.registry import EXTRACTORS as BUILTINS
 
 Get = Callable[[str], Extractor]
 

@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 
 from cleanbench.errors import ExtractorError, NotInstalledError
-from cleanbench.extractors.base import Adapter, Extractor, extractor_signature
-from cleanbench.extractors.command import CommandExtractor
-from cleanbench.extractors.registry import (
-    BUILTINS,
-    ENTRY_POINT_GROUP,
-    available,
-    names,
-    resolve,
-)
+from cleanbench.extractors.base import Adapter
+from cleanbench.stages.base import Stage as Extractor
+from cleanbench.stages.base import stage_signature as extractor_signature
+from cleanbench.stages.command import CommandStage as CommandExtractor
+from cleanbench.stages.registry import EXTRACTORS as BUILTINS
+from cleanbench.stages.registry import available, names, resolve
+
+ENTRY_POINT_GROUP = "cleanbench.extractors"
 
 # A plugin module as a third-party package would ship it: an Extractor class, a factory and an instance.
 PLUGIN_MODULE = '''
@@ -69,7 +68,7 @@ def test_resolving_and_listing_import_no_extraction_library() -> None:
                  "magic_html", "inscriptis", "html2text", "html_text", "bs4")
     script = (
         "import sys\n"
-        "from cleanbench.extractors.registry import BUILTINS, available, resolve\n"
+        "from cleanbench.stages.registry import EXTRACTORS as BUILTINS, available, resolve\n"
         "[resolve(name) for name in BUILTINS]\n"
         "available()\n"
         f"print(','.join(m for m in {libraries!r} if m in sys.modules))\n"
@@ -131,7 +130,7 @@ def test_module_attr_spec_takes_a_class_factory_or_instance(plugin_path: Path, a
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("demo_plugin:NOT_AN_EXTRACTOR", "int is not an extractor \\(no name, package, options, extract\\)"),
+        ("demo_plugin:NOT_AN_EXTRACTOR", "int is not a stage \\(no name, package, options, extract or process\\)"),
         ("demo_plugin:Missing", "module 'demo_plugin' has no attribute 'Missing'"),
         ("no_such_module_here:Thing", "cannot import module 'no_such_module_here'"),
     ],
@@ -142,7 +141,7 @@ def test_module_attr_spec_errors(plugin_path: Path, spec: str, message: str) -> 
 
 
 UPPERCASE_SCRIPT = "import sys\nsys.stdout.write(sys.stdin.read().upper())\n"
-FAILING_SCRIPT = "import sys\nsys.stderr.write('line one\\nthe parser gave up on this page\\n')\nsys.exit(3)\n"
+FAILING_SCRIPT = "import sys\nsys.stderr.write('line one\\nthe parser gave up on this page\\n')\nsys.exit(4)\n"
 
 
 def command_spec(script: Path, *args: str) -> str:
@@ -171,7 +170,16 @@ def test_cmd_extractor_nonzero_exit_raises_with_the_stderr_tail(tmp_path: Path) 
     spec = command_spec(script)
     with pytest.raises(ExtractorError) as raised:
         resolve(spec).extract("<p>x</p>")
-    assert str(raised.value) == f"{spec}: exited with status 3: line one the parser gave up on this page"
+    assert str(raised.value) == f"{spec}: exited with status 4: line one the parser gave up on this page"
+
+
+def test_cmd_stage_exit_3_drops_the_document(tmp_path: Path) -> None:
+    # DESIGN.md "Stages and pipelines": a cmd: cleaner drops a document with exit code 3, its reason on stderr.
+    script = tmp_path / "drop.py"
+    script.write_text("import sys\nsys.stdin.read()\nsys.stderr.write('too short to keep')\nsys.exit(3)\n", encoding="utf-8")
+    from cleanbench.stages.base import Drop, PageInput
+
+    assert resolve(command_spec(script)).process(PageInput("p", text="one line")) == Drop("too short to keep")
 
 
 def test_cmd_extractor_version_follows_the_script(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from cleanbench.extractors.base import Extractor
-from cleanbench.extractors.registry import BUILTINS
+from cleanbench.stages.base import Stage as Extractor
+from cleanbench.stages.registry import EXTRACTORS as BUILTINS
 
 Get = Callable[[str], Extractor]
 TOOLS = tuple(name for name in BUILTINS if name != "gold")  # gold needs a GoldPage, not HTML

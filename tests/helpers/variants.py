@@ -1,27 +1,26 @@
-"""Extractors for end-to-end tests: the gold text, whole or with paragraphs dropped, under one name.
+"""Stages for end-to-end tests: the gold text, whole or with paragraphs dropped, under one name.
 
 `FullCopy` and `DropsParagraphs` share the name `variant` and differ in their options, as two
-configurations of one tool would: a regression gate and `compare` must tell them apart.
+configurations of one tool would: a regression gate and `compare` must tell them apart. They read the
+gold page (`reads_gold`), as the `gold` bound does.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from cleanbench.gold.schema import GoldPage
+from cleanbench.stages.base import PageInput
 
 
 class FullCopy:
     name = "variant"
     package = None
     options: ClassVar[dict[str, object]] = {"keep": "all"}
-    uses_gold = True
+    reads_gold = True
 
-    def extract(self, html: str, *, url: str | None = None) -> str:
-        raise NotImplementedError("needs the gold page")
-
-    def extract_page(self, page: GoldPage) -> str:
-        return page.gold_text or ""
+    def process(self, page: PageInput) -> str:
+        assert page.gold is not None
+        return page.gold.gold_text or ""
 
 
 class DropsParagraphs(FullCopy):
@@ -29,8 +28,9 @@ class DropsParagraphs(FullCopy):
 
     options: ClassVar[dict[str, object]] = {"keep": "every other paragraph on news pages"}
 
-    def extract_page(self, page: GoldPage) -> str:
-        paragraphs = (page.gold_text or "").split("\n\n")
+    def process(self, page: PageInput) -> str:
+        assert page.gold is not None
+        paragraphs = (page.gold.gold_text or "").split("\n\n")
         if page.id.startswith("news-"):
             paragraphs = paragraphs[::2]
         return "\n\n".join(paragraphs)

@@ -15,8 +15,10 @@ import lxml.html
 import pytest
 from synthetic import make_result
 
+from cleanbench.constants import TABLE_FORMATS as FORMATS
 from cleanbench.errors import ReportError
-from cleanbench.report.table import FORMATS, leaderboard, render_leaderboard
+from cleanbench.report.formats import render_leaderboard
+from cleanbench.report.table import leaderboard
 from cleanbench.results import Comparison, Estimate, RunResult
 
 GOLDEN = Path(__file__).parent / "golden"

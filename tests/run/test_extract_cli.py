@@ -33,7 +33,7 @@ def test_extract_writes_predictions_and_a_summary_line_per_extractor(
         ("p01", "scripted", "error", ""),
         ("p02", "scripted", "empty", ""),
     ]
-    assert set(records[0]) == {"page_id", "extractor", "status", "text", "seconds", "peak_rss_mb", "error", "attempt"}
+    assert set(records[0]) == {"page_id", "extractor", "status", "text", "seconds", "peak_rss_mb", "error", "attempt", "lang", "lang_source"}
 
 
 @pytest.mark.parametrize(("flags", "second_run_calls", "note"), [([], 0, " (2 from the cache)"), (["--no-cache"], 2, "")])

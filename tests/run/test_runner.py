@@ -16,11 +16,10 @@ import psutil
 import pytest
 
 from cleanbench.errors import PredictionsError, RunError
-from cleanbench.extractors.registry import resolve
 from cleanbench.gold.load import GoldSet, load_gold
-from cleanbench.run.cache import PredictionCache, stage_key
-from cleanbench.run.code import code_digest
+from cleanbench.run.cache import PredictionCache
 from cleanbench.run.journal import Journal
+from cleanbench.run.plan import make_plan
 from cleanbench.run.runner import Predictions, run
 from cleanbench.run.sandbox import Limits
 
@@ -145,7 +144,8 @@ def test_second_run_takes_the_pages_own_outcomes_from_the_cache(make_gold: MakeG
     # Timeouts, crashes and errors may come from the machine or the environment: run again. Text and empties come from the cache.
     assert sorted(page for page, _ in calls()[done_before:]) == ["p01", "p02", "p03"]
     assert second["scripted"].from_cache == 3
-    key = stage_key(first["scripted"].signature, code_digest(resolve(SCRIPTED)))
+    key = make_plan([SCRIPTED], cmd_versions={}).rows[0].prefix.cache_key()
+    assert key is not None and key.startswith(first["scripted"].signature + "|code:")
     with PredictionCache(tmp_path / "cache.sqlite3") as cache:  # keyed by the gold set's own page digests
         stored = cache.get_many(key, digests=gold.page_digests().values())
     assert sorted(stored) == sorted(gold.page_digests()[page] for page in ("p00", "p04", "p05"))
@@ -268,13 +268,28 @@ def test_an_extractor_asked_for_twice_is_refused(make_gold: MakeGold) -> None:
 
 
 @pytest.mark.parametrize(("progress", "shown"), [(True, True), (False, False), (None, False)])  # None: stderr is no terminal here
-def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(
+def test_progress_off_a_terminal_is_a_line_when_asked(
     make_gold: MakeGold, capfd: pytest.CaptureFixture[str], progress: bool | None, shown: bool
 ) -> None:
+    # A short run off a terminal writes nothing unless asked (--progress): then one line at its end.
     run(make_gold(["<p>a</p>", "<p>b</p>"]), [SCRIPTED], workers=1, progress=progress)
     err = capfd.readouterr().err
-    assert ("extract: 100%" in err and "2/2" in err) is shown
+    assert err.startswith("extract: 2/2 pages (100 %), ") is shown
     assert shown or err == ""
+
+
+def test_progress_off_a_terminal_logs_a_line_every_few_seconds(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 11: in CI, Slurm or a file, a run showed nothing until it ended.
+    import cleanbench.run.progress as progress_module
+
+    clock = iter(range(0, 1000, 3))
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: float(next(clock)))
+    with progress_module.Progress(total=100, enabled=None) as meter:
+        for number in range(100):
+            meter.advance("error" if number == 7 else "ok")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) >= 5
+    assert lines[-1].startswith("extract: 100/100 pages (100 %), ") and lines[-1].endswith(", 1 error")
 
 
 # --- the output folder ----------------------------------------------------------------------------

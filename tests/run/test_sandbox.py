@@ -15,6 +15,7 @@ import pytest
 
 from cleanbench.errors import RunError
 from cleanbench.run.sandbox import Job, Limits, Outcome, Sandbox
+from cleanbench.stages.base import PageInput
 
 SCRIPTED = "run_test_extractors:Scripted"
 Calls = Callable[[], list[tuple[str, int]]]  # the `calls` fixture: (page id, worker pid) per call
@@ -22,7 +23,7 @@ Calls = Callable[[], list[tuple[str, int]]]  # the `calls` fixture: (page id, wo
 
 def run_pages(htmls: list[str], *, timeout: float = 1.0, memory_mb: int | None = 300, workers: int = 1) -> list[Outcome]:
     """Outcomes in job order (the sandbox yields them in completion order)."""
-    jobs = [Job(key, 0, html, url=f"http://test/p{key:02d}") for key, html in enumerate(htmls)]
+    jobs = [Job(key, 0, PageInput(f"p{key:02d}", html=html, url=f"http://test/p{key:02d}")) for key, html in enumerate(htmls)]
     with Sandbox([SCRIPTED], workers=workers, limits=Limits(timeout=timeout, memory_mb=memory_mb)) as sandbox:
         return sorted(sandbox.run(jobs), key=lambda outcome: outcome.key)
 
@@ -111,7 +112,7 @@ def test_a_script_read_from_stdin_runs_its_pages(tmp_path: Path) -> None:
 
 
 def run_with(extractor: str, htmls: list[str], *, limits: Limits, workers: int = 1) -> list[Outcome]:
-    jobs = [Job(key, 0, html, url=f"http://test/p{key:02d}") for key, html in enumerate(htmls)]
+    jobs = [Job(key, 0, PageInput(f"p{key:02d}", html=html, url=f"http://test/p{key:02d}")) for key, html in enumerate(htmls)]
     with Sandbox([extractor], workers=workers, limits=limits) as sandbox:
         return sorted(sandbox.run(jobs), key=lambda outcome: outcome.key)
 
@@ -161,7 +162,7 @@ def test_a_child_program_is_cut_off_the_network_in_a_namespace(listener: socket.
     # program (curl posted a page's HTML) reached a listener on 127.0.0.1. `off` shows the switch works.
     script = tmp_path / "connect.py"
     script.write_text(CONNECTING.format(port=listener.getsockname()[1]), encoding="utf-8")
-    jobs = [Job(0, 0, "<p>page</p>")]
+    jobs = [Job(0, 0, PageInput("p00", html="<p>page</p>"))]
     with Sandbox([f"cmd:{sys.executable} {script}"], workers=1, limits=Limits(network=network)) as sandbox:
         (outcome,) = list(sandbox.run(jobs))
         isolation = sandbox.isolation
@@ -191,7 +192,7 @@ def test_programs_a_stage_started_die_with_its_worker(tmp_path: Path) -> None:
     script, pid_file = tmp_path / "child.py", tmp_path / "child.pid"
     script.write_text(LEAVES_A_CHILD, encoding="utf-8")
     with Sandbox([f"cmd:{sys.executable} {script} {pid_file}"], workers=1) as sandbox:
-        (outcome,) = list(sandbox.run([Job(0, 0, "<p>page</p>")]))
+        (outcome,) = list(sandbox.run([Job(0, 0, PageInput("p00", html="<p>page</p>"))]))
         child = int(pid_file.read_text())
         assert outcome.status == "ok" and _running(child)
     assert not _running(child), "a program a stage started outlived its sandbox"
@@ -201,7 +202,7 @@ def test_a_timed_out_programs_children_die_with_it(tmp_path: Path) -> None:
     script, pid_file = tmp_path / "child.py", tmp_path / "child.pid"
     script.write_text(LEAVES_A_CHILD.replace('print("done")', "child.wait()"), encoding="utf-8")
     with Sandbox([f"cmd:{sys.executable} {script} {pid_file}"], workers=1, limits=Limits(timeout=2)) as sandbox:
-        (outcome,) = list(sandbox.run([Job(0, 0, "<p>page</p>")]))
+        (outcome,) = list(sandbox.run([Job(0, 0, PageInput("p00", html="<p>page</p>"))]))
         assert outcome.status == "timeout"
         assert not _running(int(pid_file.read_text())), "the timed-out page's program left a child running"
 

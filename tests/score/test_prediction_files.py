@@ -26,7 +26,7 @@ def test_jsonl_with_several_extractors(tmp_path: Path) -> None:
     found = read_predictions(write_jsonl(tmp_path / "preds.jsonl", given))
     assert found.predictions == tuple(given)
     assert found.extractors == ("one", "two")
-    assert (found.layout, dict(found.versions)) == ("jsonl", {})
+    assert (found.layout, dict(found.signatures)) == ("jsonl", {})
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_aeb_layout(tmp_path: Path, wrapped: bool) -> None:
     found = read_predictions(path)
     assert found.extractors == ("trafilatura",)
     assert [(p.page_id, p.status, p.text) for p in found.predictions] == [("p1", "ok", "Body one."), ("p2", "empty", ""), ("p3", "empty", "")]
-    assert dict(found.versions) == ({"trafilatura": "2.0.0"} if wrapped else {})
+    assert {name: entry.signature for name, entry in found.signatures.items()} == ({"trafilatura": "trafilatura@2.0.0"} if wrapped else {})
 
 
 @pytest.mark.parametrize(
@@ -80,10 +80,21 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
         read_predictions(tmp_path / "absent.jsonl")
 
 
-def test_combine_refuses_one_name_in_two_files(tmp_path: Path) -> None:
+def test_shards_of_one_extractor_merge_into_one_row(tmp_path: Path) -> None:
+    # issue 11: several prediction files of one extractor (shards of a large run) are one row.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write_jsonl(tmp_path / "a" / "run.jsonl", [Prediction(page_id="p1", extractor="same", status="ok", text="x")])
+    second = write_jsonl(tmp_path / "b" / "run.jsonl", [Prediction(page_id="p2", extractor="same", status="ok", text="y")])
+    predictions, signatures = combine([read_predictions(first), read_predictions(second)])
+    assert [(p.extractor, p.page_id) for p in predictions] == [("same", "p1"), ("same", "p2")]
+    assert signatures["same"].signature == "same@unknown{}"  # no run.json beside them: nobody can name the code
+
+
+def test_shards_may_not_hold_one_page_twice(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = write_jsonl(tmp_path / "a" / "run.jsonl", [Prediction(page_id="p", extractor="same", status="ok", text="x")])
     second = write_jsonl(tmp_path / "b" / "run.jsonl", [Prediction(page_id="p", extractor="same", status="ok", text="y")])
-    with pytest.raises(PredictionsError, match=r"extractor 'same' is already in .*a/run.jsonl"):
+    with pytest.raises(PredictionsError, match=r"b/run.jsonl: page 'p' of 'same' is already in .*a/run.jsonl"):
         combine([read_predictions(first), read_predictions(second)])

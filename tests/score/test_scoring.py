@@ -89,7 +89,7 @@ def test_statuses_of_records(pages: list[GoldPage]) -> None:
 def test_slices(pages: list[GoldPage]) -> None:
     scoring = score_predictions(predictions(pages), pages, metrics=["words", "leak:ad"], min_pages=5)
     slices = scoring.extractor("noisy").slices
-    assert sorted(slices) == ["lang", "noise", "page_type"]
+    assert sorted(slices) == ["lang", "noise", "page_type", "site"]
     assert slices["lang"]["en"]["words"].pages == 8
     assert slices["lang"]["de"]["words"].pages == 4
     assert slices["lang"]["de"]["words"].values["f1"].value is None  # 4 pages < min_pages 5

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from cleanbench import __version__
 from cleanbench.errors import ExtractorError
 from cleanbench.extractors.base import Adapter
-from cleanbench.gold.schema import GoldPage
 from cleanbench.gold.visible import visible_text
+from cleanbench.stages.base import PageInput
 
 # The rows that bound a leaderboard, with what each one is; they are shown but never ranked.
 BOUNDS: dict[str, str] = {"gold": "the gold text itself", "everything": "all visible text", "nothing": "no text"}
@@ -44,17 +42,16 @@ class Nothing(Baseline):
 class Gold(Baseline):
     """The page's own gold: a sanity row that must score perfectly.
 
-    `extract_page(page)` returns `gold_text`, or when a page has none its `with` snippets joined by
-    blank lines. The runner calls it instead of `extract` because `uses_gold` is set.
+    It reads the gold page itself (`reads_gold`: the runner attaches it to the page it sends): its
+    `gold_text`, or when a page has none its `with` snippets joined by blank lines.
     """
 
     name = "gold"
-    uses_gold: ClassVar[bool] = True
+    reads_gold = True
 
-    def extract_page(self, page: GoldPage) -> str:
-        if page.gold_text is not None:
-            return page.gold_text
-        return "\n\n".join(page.with_snippets)
-
-    def extract(self, html: str, *, url: str | None = None, lang: str | None = None) -> str:
-        raise ExtractorError("gold: needs the gold page, not its HTML: call extract_page(page) (the runner does when uses_gold is set)")
+    def process(self, page: PageInput) -> str:
+        if page.gold is None:
+            raise ExtractorError("gold: needs the gold page (the runner attaches it for a stage that reads_gold)")
+        if page.gold.gold_text is not None:
+            return page.gold.gold_text
+        return "\n\n".join(page.gold.with_snippets)

@@ -37,7 +37,8 @@ def _keep_bare_text_a_paragraph() -> None:
 class Goose3(Adapter):
     name = "goose3"
     package = "goose3"
-    options = {"enable_image_fetching": False, "bare_text_para": "p (as before libxml2 2.14)"}
+    options = {"enable_image_fetching": False}
+    note = "bare text parsed as <p>, as before libxml2 2.14"
     requires = ("goose3",)
     license = "Apache-2.0"
 

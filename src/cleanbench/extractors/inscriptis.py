@@ -8,7 +8,7 @@ from cleanbench.extractors.base import Adapter
 class Inscriptis(Adapter):
     name = "inscriptis"
     package = "inscriptis"
-    options = {"config": "default"}
+    options = {}
     requires = ("inscriptis",)
     license = "Apache-2.0"
 

@@ -11,11 +11,10 @@ own declaration, trafilatura's corpus (no `lang`, mostly German) left 801 of 990
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import ClassVar
 
 from cleanbench.extractors.base import Adapter
+from cleanbench.gold.rules import declared_lang
 
 FALLBACK_STOPLIST = "English"
 
@@ -44,21 +43,6 @@ STOPLISTS: Mapping[str, str] = {
 }
 
 
-_DECLARED_LANG = re.compile(
-    r"<html\b[^>]*?(?<![\w:-])lang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"
-    r"|<meta\b[^>]*?http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*?content\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
-    re.IGNORECASE,
-)
-
-
-def declared_lang(html: str) -> str | None:
-    """The language a page declares for itself (`<html lang>` or a Content-Language meta), in its first 16 KB."""
-    found = _DECLARED_LANG.search(html[:16384])
-    if found is None:
-        return None
-    return found.group(1) or found.group(2)
-
-
 def stoplist_for(lang: str | None) -> str:
     """The jusText stoplist used for a page in language `lang` (a BCP-47 tag such as "de" or "pt-BR")."""
     if not lang:
@@ -72,8 +56,7 @@ class Justext(Adapter):
 
     name = "justext"
     package = "jusText"
-    options: ClassVar[Mapping[str, object]] = {
-        "stoplist": f"page lang, else the page's declared lang, else {FALLBACK_STOPLIST}",
+    options: Mapping[str, object] = {
         "length_low": 70,
         "length_high": 200,
         "stopwords_low": 0.30,
@@ -82,9 +65,9 @@ class Justext(Adapter):
         "max_heading_distance": 200,
         "no_headings": False,
     }
+    note = f"stoplist of the page's language (gold lang, else declared, else {FALLBACK_STOPLIST})"
     requires = ("justext",)
     license = "BSD-2-Clause"
-    uses_lang = True
 
     def load(self) -> None:
         import justext
@@ -93,7 +76,6 @@ class Justext(Adapter):
 
     def _extract(self, html: str, *, url: str | None, lang: str | None) -> str | None:
         justext = self._tool
-        thresholds = {key: value for key, value in self.options.items() if key != "stoplist"}
         stoplist = justext.get_stoplist(stoplist_for(lang or declared_lang(html)))
-        paragraphs = justext.justext(html, stoplist, **thresholds)
+        paragraphs = justext.justext(html, stoplist, **self.options)
         return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)

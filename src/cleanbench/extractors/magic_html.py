@@ -13,7 +13,8 @@ from cleanbench.gold.visible import visible_text
 class MagicHtml(Adapter):
     name = "magic-html"
     package = "magic-html"
-    options = {"extractor": "GeneralExtractor", "output": "html, visible text"}
+    options = {}
+    note = "GeneralExtractor, visible text of its html"
     requires = ("magic_html", "py_asciimath")
     install = "scripts/install-magic-html.sh (pip install --no-deps --ignore-requires-python magic-html==0.1.8 after its dependencies)"
     license = "Apache-2.0"

@@ -14,7 +14,8 @@ from cleanbench.gold.visible import visible_text
 class Readability(Adapter):
     name = "readability"
     package = "readability-lxml"
-    options = {"output": "summary(html_partial=True), visible text"}
+    options = {"html_partial": True}
+    note = "visible text of the summary, one line per block"
     requires = ("readability", "lxml_html_clean")
     license = "Apache-2.0"
 
@@ -24,4 +25,4 @@ class Readability(Adapter):
         self._tool = Document
 
     def _extract(self, html: str, *, url: str | None, lang: str | None) -> str | None:
-        return visible_text(self._tool(html).summary(html_partial=True))
+        return visible_text(self._tool(html).summary(**self.options))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
 
 from cleanbench.extractors.base import Adapter
 
 # The settings of trafilatura's own benchmark: fallbacks on, no comments, tables kept, plain text.
-# The variants change one switch each.
+# The variants change one switch each; any of these keyword arguments can be set from a spec.
 EVALUATION_OPTIONS: Mapping[str, object] = {
     "fast": False,
+    "favor_precision": False,
+    "favor_recall": False,
     "include_comments": False,
     "include_tables": True,
     "include_formatting": False,
+    "include_links": False,
+    "include_images": False,
+    "deduplicate": False,
 }
 
 
@@ -22,7 +26,7 @@ class Trafilatura(Adapter):
 
     name = "trafilatura"
     package = "trafilatura"
-    options: ClassVar[Mapping[str, object]] = EVALUATION_OPTIONS
+    options: Mapping[str, object] = EVALUATION_OPTIONS
     requires = ("trafilatura",)
     license = "Apache-2.0"
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleanbench.atomic import atomic_file, ensure_folder
+from cleanbench.constants import EXPORT_FORMATS
 from cleanbench.errors import GoldSpecError, OutputError
 from cleanbench.gold.load import GoldSet
 from cleanbench.jsonl import write_lines
-
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "parquet", "hf")
 
 
 def export_gold(gold: GoldSet, out: str | Path, *, fmt: str) -> Path:

@@ -22,16 +22,19 @@ import datasets
 import platformdirs
 
 from cleanbench import __version__
+from cleanbench.constants import DEFAULT_MAX_PAGE_MB
 from cleanbench.errors import GoldError, GoldSpecError
 from cleanbench.gold.formats import FORMATS, importer
 from cleanbench.gold.formats._source import read_utf8
 from cleanbench.gold.schema import RECORD_FIELDS, GoldPage
+from cleanbench.gold.statistics import GoldStatistics, gold_statistics
 from cleanbench.jsonl import loads, read_json_lines
 
 FEATURES = datasets.Features(
     {
         "id": datasets.Value("string"),
-        "html": datasets.Value("string"),
+        "html": datasets.Value("string"),  # null for a text page
+        "text": datasets.Value("string"),  # a text page's lines; null for an HTML page
         "url": datasets.Value("string"),
         "lang": datasets.Value("string"),
         "page_type": datasets.Value("string"),
@@ -44,13 +47,12 @@ FEATURES = datasets.Features(
     }
 )
 # Bump when the record layout or an importer changes what it produces: old caches are then ignored.
-_CACHE_LAYOUT = "3"  # 3: keyed by the source files' content (2: by their names, sizes and times)
-DEFAULT_MAX_PAGE_MB = 32.0
-"""A page's decoded size cap: six times the largest page of the public sets (a WCXB page of 5.3 MB)."""
+_CACHE_LAYOUT = "4"  # 4: text pages (3: keyed by content; 2: by file names, sizes and times)
 # Pages held in memory before a write to the Arrow file (datasets' default of 1,000 pages of HTML
 # took WCXB's import past 2 GB of memory).
 _WRITER_BATCH_PAGES = 100
 DIGEST_FIELDS: tuple[str, ...] = tuple(name for name in RECORD_FIELDS if name != "meta")
+LATER_FIELDS: tuple[str, ...] = ("text",)
 
 
 def cache_root() -> Path:
@@ -59,17 +61,27 @@ def cache_root() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("cleanbench"))
 
 
-def fixtures_dir() -> Path:
-    """The bundled gold set: inside the wheel as `cleanbench/_fixtures`, else the source tree's `fixtures/`."""
-    packaged = Path(__file__).resolve().parents[1] / "_fixtures"
+BUNDLED: dict[str, str] = {"fixtures": "_fixtures", "fixtures-text": "_fixtures_text"}
+"""The bundled gold sets, by spec: the HTML pages, and the text pages of the text stage."""
+
+
+def fixtures_dir(name: str = "fixtures") -> Path:
+    """A bundled gold set's folder: inside the wheel as `cleanbench/_fixtures[_text]`, else the source tree's."""
+    packaged = Path(__file__).resolve().parents[1] / BUNDLED[name]
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[3] / "fixtures"
+    return Path(__file__).resolve().parents[3] / name
 
 
 def page_digest(record: Mapping[str, Any]) -> str:
-    """sha256 of one record's canonical JSON (digest fields only, so `meta` notes do not change it)."""
+    """sha256 of one record's canonical JSON (digest fields only, so `meta` notes do not change it).
+
+    A field that is null and that the schema gained later (`text`) is left out, so adding it changed no
+    digest of an existing set (nor the baselines pinned on one)."""
     canonical = {name: record.get(name) for name in DIGEST_FIELDS}
+    for name in LATER_FIELDS:
+        if canonical[name] is None:
+            del canonical[name]
     for name in ("with", "without", "optional", "noise"):
         canonical[name] = list(canonical[name] or [])
     canonical["noise"] = [{"label": span["label"], "text": span["text"]} for span in canonical["noise"]]
@@ -95,13 +107,18 @@ class GoldSet:
             yield GoldPage.from_record(row, where=f"{self.name}: page {row['id']!r}")
 
     def annotations(self) -> Iterator[GoldPage]:
-        """The pages without their HTML (empty): what scorers and slices need, read without the bulk."""
-        columns = [name for name in self.dataset.column_names if name != "html"]
+        """The pages without their HTML or text: what scorers and slices need, read without the bulk."""
+        columns = [name for name in self.dataset.column_names if name not in ("html", "text")]
         for row in self.dataset.select_columns(columns):
             yield GoldPage.from_record({**row, "html": ""}, where=f"{self.name}: page {row['id']!r}")
 
     def ids(self) -> list[str]:
         return list(self.dataset["id"])
+
+    def statistics(self) -> GoldStatistics:
+        """What the set holds, counted (`cleanbench data info`)."""
+        text_pages = sum(text is not None for text in self.dataset["text"])
+        return gold_statistics(self.annotations(), text_pages=text_pages)
 
     def page(self, page_id: str) -> GoldPage:
         """One page by id; raises `GoldError` naming the set when it is absent."""
@@ -180,8 +197,8 @@ def load_gold(spec: str = "fixtures", *, max_page_mb: float = DEFAULT_MAX_PAGE_M
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
     prefix, _, rest = spec.partition(":")
-    if spec == "fixtures":
-        return _load_folder(fixtures_dir(), name="fixtures", spec=spec, limit=limit)
+    if spec in BUNDLED:
+        return _load_folder(fixtures_dir(spec), name=spec, spec=spec, limit=limit)
     if prefix == "hf" and rest:
         return _load_hub(rest, spec=spec, limit=limit)
     if prefix in FORMATS and rest:
@@ -221,7 +238,7 @@ def _load_folder(root: Path, *, name: str, spec: str, limit: int) -> GoldSet:
     files = sorted(root.glob("*.json"))
     if not files:
         raise GoldSpecError(f"{spec}: folder {root} holds no *.json page records")
-    dataset = _build(_folder_records, root, files=files + sorted(root.glob("*.html")), kind="folder", limit=limit, spec=spec)
+    dataset = _build(_folder_records, root, files=files + sorted(root.glob("*.html")) + sorted(root.glob("*.txt")), kind="folder", limit=limit, spec=spec)
     return GoldSet(name=name, spec=spec, dataset=dataset)
 
 
@@ -231,11 +248,14 @@ def _folder_records(root: Path, *, max_page_bytes: int) -> Iterator[dict[str, An
         record = loads(read_utf8(path, where=where, max_bytes=max_page_bytes * 2), where=where, error=GoldError, document=True)
         if not isinstance(record, dict):
             raise GoldError(f"{where}: expected one JSON object per file")
-        if "html" not in record:
-            html_path = path.with_suffix(".html")
-            if not html_path.exists() and not html_path.is_symlink():
-                raise GoldError(f"{where}: field 'html': absent, and no {html_path.name} beside it")
-            record["html"] = read_utf8(html_path, where=f"{root.name}/{html_path.name}", max_bytes=max_page_bytes)
+        if "html" not in record and "text" not in record:
+            html_path, text_path = path.with_suffix(".html"), path.with_suffix(".txt")
+            if text_path.exists() or text_path.is_symlink():
+                record["text"] = read_utf8(text_path, where=f"{root.name}/{text_path.name}", max_bytes=max_page_bytes)
+            elif html_path.exists() or html_path.is_symlink():
+                record["html"] = read_utf8(html_path, where=f"{root.name}/{html_path.name}", max_bytes=max_page_bytes)
+            else:
+                raise GoldError(f"{where}: fields 'html' and 'text': absent, and no {html_path.name} or {text_path.name} beside it")
         yield _native(record, where=where, max_page_bytes=max_page_bytes)
 
 
@@ -250,7 +270,7 @@ def _jsonl_records(path: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any
 def _native(record: dict[str, Any], *, where: str, max_page_bytes: int) -> dict[str, Any]:
     """Check a record's structure (raising a named GoldError) and return it in the Arrow layout."""
     page = GoldPage.from_record(record, where=where)
-    _check_size(page.html, where=where, max_page_bytes=max_page_bytes)
+    _check_size(page.text if page.text is not None else page.html, where=where, max_page_bytes=max_page_bytes)
     arrow = page.to_record()
     arrow["meta"] = json.dumps(arrow["meta"], ensure_ascii=False, sort_keys=True)
     return arrow
@@ -259,7 +279,7 @@ def _native(record: dict[str, Any], *, where: str, max_page_bytes: int) -> dict[
 def _check_size(html: str, *, where: str, max_page_bytes: int) -> None:
     # A character is 1 to 4 bytes: only a page that may pass the cap is encoded to be measured.
     if len(html) > max_page_bytes // 4 and len(html.encode("utf-8", "surrogatepass")) > max_page_bytes:
-        raise GoldError(f"{where}: field 'html': larger than the page size cap of {max_page_bytes / 2**20:g} MB (--max-page-mb)")
+        raise GoldError(f"{where}: the page is larger than the page size cap of {max_page_bytes / 2**20:g} MB (--max-page-mb)")
 
 
 def _generate(read: Any, root: str, fingerprint: str, max_page_bytes: int) -> Iterator[dict[str, Any]]:
@@ -312,6 +332,8 @@ def _fingerprint(root: Path, *, files: list[Path], kind: str, limit: int) -> str
 
 def _checked(gold: GoldSet, *, limit: int) -> GoldSet:
     """Check the structure of every record of a set that was not built by our own generator."""
+    if "text" not in gold.dataset.column_names:  # written before text pages existed: every page is HTML
+        gold.dataset = gold.dataset.add_column("text", [None] * len(gold.dataset)).cast(FEATURES)
     missing = [name for name in RECORD_FIELDS if name not in gold.dataset.column_names]
     if missing:
         raise GoldSpecError(f"{gold.spec}: not in cleanbench's gold schema: missing column {missing[0]!r}")

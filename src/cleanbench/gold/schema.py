@@ -41,6 +41,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,128}")
 RECORD_FIELDS: tuple[str, ...] = (
     "id",
     "html",
+    "text",
     "url",
     "lang",
     "page_type",
@@ -76,7 +77,7 @@ class GoldPage:
     """
 
     id: str
-    html: str
+    html: str  # "" for a text page
     url: str | None = None
     lang: str | None = None
     page_type: str | None = None
@@ -86,6 +87,19 @@ class GoldPage:
     noise: tuple[NoiseSpan, ...] = ()
     optional: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    text: str | None = None  # a text page: its lines, "\n" between them (then html is "")
+
+    @property
+    def is_text(self) -> bool:
+        return self.text is not None
+
+    def visible(self) -> str:
+        """What a reader sees of the page: the visible text of its HTML, or its text."""
+        if self.text is not None:
+            return self.text
+        from cleanbench.gold.visible import visible_text
+
+        return visible_text(self.html)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any], *, where: str = "") -> GoldPage:
@@ -101,9 +115,13 @@ class GoldPage:
         page_id = record.get("id")
         if not isinstance(page_id, str) or not ID_PATTERN.fullmatch(page_id):
             raise GoldError(f"{where}: field 'id': {page_id!r} is not [A-Za-z0-9._-]{{1,128}}")
-        html = record.get("html")
-        if not isinstance(html, str):
-            raise GoldError(f"{where}: field 'html': expected a string, got {type(html).__name__}")
+        html, text = record.get("html"), record.get("text")
+        if text is not None and not isinstance(text, str):
+            raise GoldError(f"{where}: field 'text': expected a string or null, got {type(text).__name__}")
+        if text is not None and html:
+            raise GoldError(f"{where}: fields 'html' and 'text': a page has one of them, not both")
+        if text is None and not isinstance(html, str):
+            raise GoldError(f"{where}: field 'html': expected a string, got {type(html).__name__} (a text page has 'text' instead)")
         for name in ("url", "lang", "page_type", "gold_text"):
             value = record.get(name)
             if value is not None and not isinstance(value, str):
@@ -126,7 +144,8 @@ class GoldPage:
             raise GoldError(f"{where}: field 'meta': expected an object, got {type(meta).__name__}")
         return cls(
             id=page_id,
-            html=html,
+            html=html if isinstance(html, str) else "",
+            text=text,
             url=record.get("url"),
             lang=record.get("lang"),
             page_type=page_type,
@@ -142,7 +161,8 @@ class GoldPage:
         """The record form, with the schema's field names (`with`, `without`)."""
         return {
             "id": self.id,
-            "html": self.html,
+            "html": None if self.text is not None else self.html,
+            "text": self.text,
             "url": self.url,
             "lang": self.lang,
             "page_type": self.page_type,
@@ -227,8 +247,6 @@ def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> Valid
     fixtures) the report is not ok when anything was found; otherwise (an imported public set) findings
     are counted warnings. Comparisons are on whitespace-folded text, case kept.
     """
-    from cleanbench.gold.visible import visible_text
-
     seen: set[str] = set()
     findings: list[Finding] = []
     count = 0
@@ -237,7 +255,7 @@ def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> Valid
         if page.id in seen:
             raise GoldError(f"{set_name}: page {page.id!r}: field 'id': duplicate id")
         seen.add(page.id)
-        visible = fold_whitespace(visible_text(page.html))
+        visible = fold_whitespace(page.visible())
         gold = fold_whitespace(page.gold_text or "")
         if page.gold_text is not None and not gold:
             findings.append(Finding(page.id, "'gold_text'", "empty: the gold says the page has no main content"))

@@ -21,8 +21,9 @@ from cleanbench.gold.load import GoldSet
 from cleanbench.gold.schema import GoldPage, fold_whitespace
 from cleanbench.jsonl import loads
 from cleanbench.prediction import Prediction
+from cleanbench.report.formats import render_leaderboard
 from cleanbench.report.marks import PageMarks, Token, mark_page
-from cleanbench.report.table import leaderboard, render_leaderboard
+from cleanbench.report.table import leaderboard
 from cleanbench.results import RunResult
 from cleanbench.run.journal import PREDICTIONS_FILE
 

@@ -126,7 +126,7 @@ def _checked_manifest(folder: Path, *, gold_name: str, gold_digest: str, extract
         manifest = json.loads(path.read_text(encoding="utf-8"))
         found_name = manifest["gold"].get("name")
         found_digest = manifest["gold"]["digest"]
-        found = {name: _recorded(entry) for name, entry in dict(manifest["extractors"]).items()}
+        found = {name: recorded_entry(entry) for name, entry in dict(manifest["extractors"]).items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise RunError(f"{path}: unreadable run manifest: {type(error).__name__}: {error}") from None
     if found_digest != gold_digest:
@@ -144,7 +144,7 @@ def _checked_manifest(folder: Path, *, gold_name: str, gold_digest: str, extract
     return found
 
 
-def _recorded(entry: Any) -> Recorded:
+def recorded_entry(entry: Any) -> Recorded:
     """One extractor's entry of run.json: a signature alone (older folders) or {signature, version, options}."""
     if isinstance(entry, str):
         return Recorded(signature=entry)

@@ -1,45 +1,45 @@
-"""`run(gold, extractors, ...)`: every extractor over every page of a gold set, as `Predictions`.
+"""`run(gold, rows, ...)`: every row (an extractor, or a pipeline `STAGE|STAGE|...`) over every page.
 
-A page's prediction comes, in this order, from the output folder of an interrupted run (`out`), from
-the prediction cache (`cache`), or from the sandbox's workers. Each new prediction is appended to the
-output folder as it completes and stored in the cache when it is the page's own outcome (text or
-empty). A page whose last outcome in the output folder is a `crash` is run once more on each resume
-(its attempt counted). An extractor whose library is missing gets its one-line "not installed" message
-instead of predictions; the output folder's extractors that this run did not ask for are kept and
-returned as rows from an earlier run.
+A row's prediction for a page comes from the output folder of an interrupted run (`out`), else from
+the prediction cache, else from running its stages. Stages run level by level: every first stage of
+every row, then every second stage, and so on, each distinct prefix once (`cleanbench.run.plan`); a
+corpus-level cleaner is fitted in this process on its prefix's outputs before it runs. A page that
+failed at a stage (error, timeout, crash, dropped, or empty) is not sent to the stages after it: the
+row takes that outcome. Each prefix's outputs are cached (text, empty and dropped: the page's own
+outcomes) and each row's predictions appended to the output folder as they complete. A page whose
+last outcome in the output folder is a `crash` runs once more on each resume (its attempt counted).
+A row whose library is missing gets its one-line "not installed" message instead of predictions; the
+output folder's rows that this run did not ask for are kept as rows from an earlier run.
 """
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from cleanbench.errors import NotInstalledError, RunError
-from cleanbench.extractors.base import (
-    extractor_options,
-    extractor_signature,
-    extractor_version,
-)
 from cleanbench.gold.load import GoldSet
+from cleanbench.gold.rules import page_language, page_site
 from cleanbench.prediction import STATUSES, Prediction
-from cleanbench.run.cache import CachedOutcome, PredictionCache, stage_key
-from cleanbench.run.code import code_digest
+from cleanbench.run.cache import CachedOutcome, PredictionCache
 from cleanbench.run.journal import Journal, Recorded
-from cleanbench.run.sandbox import Job, Limits, Outcome, Sandbox
+from cleanbench.run.plan import Output, Plan, Prefix, Row, make_plan
+from cleanbench.run.progress import Progress
+from cleanbench.run.sandbox import Job, Limits, Sandbox
+from cleanbench.stages.base import PageInput
+
+CACHED = frozenset({"ok", "empty", "dropped"})  # a page's own outcomes (an error may be the environment's)
 
 
 @dataclass(frozen=True)
 class ExtractorPredictions:
-    """One extractor's predictions over a gold set, in the set's page order.
+    """One row's predictions over a gold set, in the set's page order.
 
     `resumed`, `from_cache` and `retried` count the pages taken from the output folder, taken from the
     cache, and run again after a crash. `earlier`: a row the output folder held from an earlier run
-    (this run did not ask for it). `cached`: why its outputs are not cached, when they are not.
+    (this run did not ask for it). `not_cached`: why its outputs are not cached, when they are not.
     """
 
     name: str
@@ -61,8 +61,8 @@ class ExtractorPredictions:
 
 @dataclass(frozen=True)
 class Predictions:
-    """What a run produced: per extractor (in the order asked, then earlier rows), per page; the
-    extractors not installed; and what isolated the workers (None when no page was extracted)."""
+    """What a run produced: per row (in the order asked, then earlier rows), per page; the rows not
+    installed; and what isolated the workers (None when no page was extracted)."""
 
     gold_name: str
     gold_digest: str
@@ -78,19 +78,14 @@ class Predictions:
         raise KeyError(name)
 
 
-@dataclass
-class _Plan:
-    """An installed extractor of this run and the predictions gathered for it so far, by page id."""
+@dataclass(frozen=True)
+class _PageFacts:
+    """What every stage of a page is told beside its input: url, language (and its source), site."""
 
-    spec: str
-    extractor: Any
-    signature: str
-    cache_key: str | None  # None: its code cannot be proved the same, so it is never cached
-    not_cached: str | None = None
-    found: dict[str, Prediction] = field(default_factory=dict)
-    attempts: dict[str, int] = field(default_factory=dict)  # page id -> attempt of the prediction to make
-    resumed: int = 0
-    from_cache: int = 0
+    url: str | None
+    lang: str
+    lang_source: str
+    site: str | None
 
 
 def run(
@@ -104,151 +99,252 @@ def run(
     progress: bool | None = None,
     cmd_versions: Mapping[str, str] | None = None,
 ) -> Predictions:
-    """Run each extractor spec over every page of `gold`.
+    """Run each row spec (an extractor or a pipeline) over every page of `gold`.
 
     `workers` defaults to the CPUs available; `limits` bound each page (timeout, memory, output size,
     network). With `out`, predictions are appended to `out/predictions.jsonl` as they complete and a
-    rerun resumes from it. `progress`: a bar on stderr (None: only when stderr is a terminal).
-    `cmd_versions` names the version of `cmd:` extractors whose code cannot be proved otherwise (by their
-    spec, or by their program's name). The result does not depend on `workers` or completion order.
+    rerun resumes from it. `progress`: a bar on a terminal, a line every few seconds elsewhere (None:
+    only on a terminal). `cmd_versions` names the version of `cmd:` stages whose code cannot be proved
+    otherwise (by their spec, or their program's name). The result does not depend on `workers` or
+    completion order.
     """
-    plans, not_installed = _plans(extractors, cmd_versions=cmd_versions or {})
+    plan = make_plan(extractors, cmd_versions=cmd_versions or {})
     page_ids = gold.ids()
     digests = gold.page_digests()
+    facts = _page_facts(gold)
     earlier: list[ExtractorPredictions] = []
     isolation = None
     with ExitStack() as stack:
         journal = None
         if out is not None:
-            recorded = {plan.extractor.name: _recorded(plan) for plan in plans}
+            recorded = {row.name: Recorded(signature=row.signature, version=row.pipeline.version, options=row.pipeline.options) for row in plan.rows}
             journal = stack.enter_context(Journal.open(out, gold_name=gold.name, gold_digest=gold.digest(), page_ids=page_ids, extractors=recorded))
-            for plan in plans:
-                _resume(plan, journal, page_ids=page_ids)
-            earlier = _earlier_rows(journal, asked={plan.extractor.name for plan in plans}, not_installed=not_installed, page_ids=page_ids)
-        if cache is not None:
-            for plan in plans:
-                _take_from_cache(plan, cache, page_ids=page_ids, digests=digests, journal=journal)
-
-        total = len(plans) * len(page_ids)
-        done = sum(len(plan.found) for plan in plans)
-        bar = stack.enter_context(_progress_bar(total=total, done=done, enabled=progress))
-        if done < total:
-            sandbox = stack.enter_context(Sandbox([plan.spec for plan in plans], workers=workers, limits=limits))
-            jobs: dict[int, tuple[_Plan, str]] = {}
-            for outcome in sandbox.run(_jobs(gold, plans, jobs)):
-                plan, page_id = jobs.pop(outcome.key)
-                prediction = _prediction(outcome, page_id=page_id, extractor=plan.extractor.name, attempt=plan.attempts.get(page_id, 1))
-                plan.found[page_id] = prediction
-                if journal is not None:
-                    journal.append(prediction)
-                if cache is not None and plan.cache_key is not None and outcome.cacheable:
-                    cache.put(plan.cache_key, digest=digests[page_id], outcome=_cached(prediction))
-                bar.update(1)
+            for row in plan.rows:
+                _resume(row, journal, page_ids=page_ids)
+            earlier = _earlier_rows(journal, asked={row.name for row in plan.rows}, not_installed=plan.not_installed, page_ids=page_ids)
+        total = len(plan.rows) * len(page_ids)
+        meter = stack.enter_context(Progress(total=total, done=sum(len(row.found) for row in plan.rows), enabled=progress))
+        execution = _Execution(plan, gold=gold, facts=facts, digests=digests, cache=cache, journal=journal, progress=meter)
+        execution.want(page_ids)
+        if any(prefix.want for prefix in plan.prefixes):
+            sandbox = stack.enter_context(Sandbox(workers=workers, limits=limits))
+            execution.run(sandbox)
             isolation = sandbox.isolation
         if journal is not None:
             journal.finish(page_ids)
 
     rows = [
         ExtractorPredictions(
-            name=plan.extractor.name,
-            signature=plan.signature,
-            version=extractor_version(plan.extractor),
-            predictions=tuple(plan.found[page_id] for page_id in page_ids),
-            options=extractor_options(plan.extractor),
-            resumed=plan.resumed,
-            from_cache=plan.from_cache,
-            retried=sum(1 for page_id in page_ids if plan.attempts.get(page_id, 1) > 1),
-            not_cached=plan.not_cached,
+            name=row.name,
+            signature=row.signature,
+            version=row.pipeline.version,
+            predictions=tuple(row.found[page_id] for page_id in page_ids),
+            options=row.pipeline.options,
+            resumed=row.resumed,
+            from_cache=row.from_cache,
+            retried=sum(1 for page_id in page_ids if row.attempts.get(page_id, 1) > 1),
+            not_cached=row.not_cached,
         )
-        for plan in plans
+        for row in plan.rows
     ]
     return Predictions(
         gold_name=gold.name,
         gold_digest=gold.digest(),
         page_ids=tuple(page_ids),
         extractors=(*rows, *earlier),
-        not_installed=not_installed,
+        not_installed=plan.not_installed,
         isolation=isolation,
     )
 
 
-def _plans(specs: Sequence[str], *, cmd_versions: Mapping[str, str]) -> tuple[list[_Plan], dict[str, str]]:
-    """Resolve the specs: a plan per installed extractor, and the not-installed line of each other one."""
-    from cleanbench.extractors.registry import resolve
+class _Execution:
+    """The level-by-level run of a plan's prefixes: wants, cache, fits, jobs, and rows' predictions."""
 
-    versions = _cmd_versions(specs, cmd_versions)
-    plans: list[_Plan] = []
-    not_installed: dict[str, str] = {}
-    for spec in specs:
-        extractor = resolve(spec, version=versions.get(spec))
-        if any(plan.extractor.name == extractor.name for plan in plans) or extractor.name in not_installed:
-            raise RunError(f"extractor {extractor.name!r} is asked for twice")
-        check = getattr(extractor, "check_installed", None)
-        try:
-            if check is not None:
-                check()
-        except NotInstalledError as error:
-            not_installed[extractor.name] = str(error)
-            continue
-        signature = extractor_signature(extractor)
-        code = code_digest(extractor)
-        reason = None
-        if code is None:
-            reason = (
-                "its code cannot be proved the same from run to run (inline code); name its version with --cmd-version"
-                if spec.startswith("cmd:")
-                else "its code has no file to digest (defined in an interactive session?)"
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        gold: GoldSet,
+        facts: Mapping[str, _PageFacts],
+        digests: Mapping[str, str],
+        cache: PredictionCache | None,
+        journal: Journal | None,
+        progress: Progress,
+    ) -> None:
+        self.plan = plan
+        self.gold = gold
+        self.facts = facts
+        self.digests = digests
+        self.cache = cache
+        self.journal = journal
+        self.progress = progress
+        self.rows_of: dict[int, list[Row]] = {}
+        for row in plan.rows:
+            self.rows_of.setdefault(id(row.prefix), []).append(row)
+
+    def want(self, page_ids: Sequence[str]) -> None:
+        """What each prefix must produce: each row's missing pages, less what the cache already holds
+        (deepest prefixes first, so a cached longer prefix spares the shorter ones)."""
+        for row in self.plan.rows:
+            row.prefix.want.update(page_id for page_id in page_ids if page_id not in row.found)
+        for prefix in reversed(self.plan.prefixes):
+            if prefix.want:
+                self._take_from_cache(prefix)
+            missing = {page_id for page_id in prefix.want if page_id not in prefix.outputs}
+            if prefix.parent is not None:
+                prefix.parent.want.update(page_ids if prefix.corpus else missing)  # a fit reads every page
+
+    def run(self, sandbox: Sandbox) -> None:
+        for depth in sorted({prefix.depth for prefix in self.plan.prefixes}):
+            level = [prefix for prefix in self.plan.prefixes if prefix.depth == depth and prefix.want]
+            for prefix in level:
+                if prefix.corpus:
+                    self._fit(prefix)
+                self._take_from_cache(prefix)
+            jobs: dict[int, tuple[Prefix, str]] = {}
+            for outcome in sandbox.run(self._jobs(level, sandbox, jobs)):
+                prefix, page_id = jobs.pop(outcome.key)
+                parent = prefix.parent.outputs[page_id] if prefix.parent is not None else None
+                seconds = (outcome.seconds or 0.0) + (parent.seconds or 0.0 if parent else 0.0)
+                peak = max((p for p in (outcome.peak_rss_mb, parent.peak_rss_mb if parent else None) if p is not None), default=None)
+                failed_at = prefix.stage_name if outcome.status != "ok" else None
+                output = Output(outcome.status, outcome.text, outcome.error, round(seconds, 6), peak, failed_at)
+                key = prefix.cache_key()
+                if self.cache is not None and key is not None and outcome.cacheable and output.status in CACHED:
+                    self.cache.put(key, digest=self.digests[page_id], outcome=_cached(output))
+                self._record(prefix, page_id, output)
+
+    def _take_from_cache(self, prefix: Prefix) -> None:
+        key = prefix.cache_key()
+        if self.cache is None or key is None:
+            return
+        wanted = [page_id for page_id in prefix.want if page_id not in prefix.outputs]
+        hits = self.cache.get_many(key, digests=(self.digests[page_id] for page_id in wanted))
+        for page_id in sorted(wanted):
+            hit = hits.get(self.digests[page_id])
+            if hit is not None:
+                output = Output(hit.status, hit.text, hit.error, hit.seconds, hit.peak_rss_mb, prefix.stage_name if hit.status != "ok" else None)
+                self._record(prefix, page_id, output, from_cache=True)
+
+    def _fit(self, prefix: Prefix) -> None:
+        """Fit a corpus cleaner on its input: every page's output of the prefix before it (or the pages)."""
+        pages = [self._input(prefix, page_id) for page_id in self.gold.ids()]
+        state = prefix.stage.fit([page for page in pages if page is not None])
+        prefix.use_state(state)
+
+    def _jobs(self, level: Sequence[Prefix], sandbox: Sandbox, jobs: dict[int, tuple[Prefix, str]]) -> Iterator[Job]:
+        """The jobs of one level, page by page; pages whose input failed take its outcome instead."""
+        for prefix in level:
+            if prefix.sandbox_index is None:
+                prefix.sandbox_index = sandbox.add_stage(prefix.stage_name, state=prefix.state)
+        key = 0
+        for page_id, html, text in self._sources(level):
+            for prefix in level:
+                if page_id not in prefix.want or page_id in prefix.outputs:
+                    continue
+                page = self._input(prefix, page_id, html=html, text=text)
+                if page is None:
+                    continue
+                problem = _input_problem(prefix, page)
+                if problem is not None:
+                    self._record(prefix, page_id, Output("error", error=problem, failed_at=prefix.stage_name))
+                    continue
+                jobs[key] = (prefix, page_id)
+                yield Job(key, prefix.sandbox_index or 0, page)
+                key += 1
+
+    def _sources(self, level: Sequence[Prefix]) -> Iterator[tuple[str, str | None, str | None]]:
+        """(page id, html, text) of every page, read a batch of columns at a time, only where a first stage needs them."""
+        if not any(prefix.parent is None for prefix in level):
+            for page_id in self.gold.ids():
+                yield page_id, None, None
+            return
+        columns = self.gold.dataset.select_columns(["id", "html", "text"])
+        for batch in columns.iter(batch_size=32):
+            yield from zip(batch["id"], batch["html"], batch["text"])
+
+    def _input(self, prefix: Prefix, page_id: str, *, html: str | None = None, text: str | None = None) -> PageInput | None:
+        """What the prefix's last stage receives for a page; None when the page failed before it."""
+        facts = self.facts[page_id]
+        gold = self.gold.page(page_id) if getattr(prefix.stage, "reads_gold", False) else None
+        if prefix.parent is None:
+            if html is None and text is None:
+                page = self.gold.page(page_id)
+                html, text = page.html or None, page.text
+            return PageInput(page_id, html=html, text=text, url=facts.url, lang=facts.lang, lang_source=facts.lang_source, site=facts.site, gold=gold)
+        before = prefix.parent.outputs.get(page_id)
+        if before is None:
+            return None
+        if before.status != "ok":
+            self._record(prefix, page_id, before)
+            return None
+        return PageInput(page_id, text=before.text, url=facts.url, lang=facts.lang, lang_source=facts.lang_source, site=facts.site, gold=gold)
+
+    def _record(self, prefix: Prefix, page_id: str, output: Output, *, from_cache: bool = False) -> None:
+        """Keep a prefix's output; where it completes a row's page, that row's prediction is made."""
+        prefix.outputs[page_id] = output
+        for row in self.rows_of.get(id(prefix), []):
+            if page_id in row.found or page_id not in row.prefix.want:
+                continue
+            facts = self.facts[page_id]
+            error = output.error
+            if output.failed_at is not None and len(row.pipeline.stages) > 1 and error is not None:
+                error = f"{output.failed_at}: {error}"
+            prediction = Prediction(
+                page_id=page_id,
+                extractor=row.name,
+                status=output.status,
+                text=output.text if output.status == "ok" else "",
+                seconds=output.seconds,
+                peak_rss_mb=output.peak_rss_mb,
+                error=error,
+                attempt=row.attempts.get(page_id, 1),
+                lang=facts.lang,
+                lang_source=facts.lang_source,
             )
-        plans.append(_Plan(spec=spec, extractor=extractor, signature=signature, cache_key=None if code is None else stage_key(signature, code), not_cached=reason))
-    return plans, not_installed
+            row.found[page_id] = prediction
+            row.from_cache += from_cache
+            if self.journal is not None:
+                self.journal.append(prediction)
+            self.progress.advance(prediction.status)
 
 
-def _cmd_versions(specs: Sequence[str], given: Mapping[str, str]) -> dict[str, str]:
-    """`--cmd-version NAME=STRING` by spec: NAME is a `cmd:` spec of the run, or the name of the program of
-    exactly one of them."""
-    commands = [spec for spec in specs if spec.startswith("cmd:")]
-    versions: dict[str, str] = {}
-    for name, version in given.items():
-        if name in commands:
-            versions[name] = version
-            continue
-        matching = [spec for spec in commands if _program(spec) == name]
-        if len(matching) != 1:
-            found = "no cmd: extractor of this run" if not matching else f"{len(matching)} cmd: extractors of this run"
-            raise RunError(f"--cmd-version {name}=...: {found} runs {name!r} (give the whole cmd: spec, or the program's name)")
-        versions[matching[0]] = version
-    return versions
+def _input_problem(prefix: Prefix, page: PageInput) -> str | None:
+    """Why a stage cannot take this input: a cleaner given an HTML page (it reads text)."""
+    if getattr(prefix.stage, "consumes", "html") == "text" and page.text is None:
+        return f"{prefix.stage_name} is a cleaner: it reads text, and this page is HTML (start the pipeline with an extractor: everything|{prefix.stage_name})"
+    return None
 
 
-def _program(spec: str) -> str | None:
-    import shlex
+def _page_facts(gold: GoldSet) -> dict[str, _PageFacts]:
+    """Every page's url, language by DESIGN.md's rule (from the gold, else the page's declaration) and site."""
+    import json
 
-    try:
-        words = shlex.split(spec[len("cmd:") :])
-    except ValueError:
-        return None
-    return Path(words[0]).name if words else None
+    facts: dict[str, _PageFacts] = {}
+    columns = gold.dataset.select_columns(["id", "html", "url", "lang", "meta"])
+    for batch in columns.iter(batch_size=64):
+        for page_id, html, url, lang, meta in zip(batch["id"], batch["html"], batch["url"], batch["lang"], batch["meta"]):
+            language = page_language(lang=lang, html=html)
+            site = page_site(meta=json.loads(meta) if meta else {}, url=url)
+            facts[page_id] = _PageFacts(url=url, lang=language.tag, lang_source=language.source, site=site)
+    return facts
 
 
-def _recorded(plan: _Plan) -> Recorded:
-    return Recorded(signature=plan.signature, version=extractor_version(plan.extractor), options=extractor_options(plan.extractor))
-
-
-def _resume(plan: _Plan, journal: Journal, *, page_ids: Sequence[str]) -> None:
-    """Take this extractor's finished pages from the output folder; a page that crashed runs once more."""
+def _resume(row: Row, journal: Journal, *, page_ids: Sequence[str]) -> None:
+    """Take this row's finished pages from the output folder; a page that crashed runs once more."""
     for page_id in page_ids:
-        resumed = journal.done.get((plan.extractor.name, page_id))
+        resumed = journal.done.get((row.name, page_id))
         if resumed is None:
             continue
         if resumed.status == "crash":
-            plan.attempts[page_id] = resumed.attempt + 1
+            row.attempts[page_id] = resumed.attempt + 1
             continue
-        plan.found[page_id] = resumed
-    plan.resumed = len(plan.found)
+        row.found[page_id] = resumed
+    row.resumed = len(row.found)
 
 
 def _earlier_rows(journal: Journal, *, asked: set[str], not_installed: Mapping[str, str], page_ids: Sequence[str]) -> list[ExtractorPredictions]:
-    """The output folder's extractors this run did not ask for, as rows from an earlier run."""
+    """The output folder's rows this run did not ask for, as rows from an earlier run."""
     rows = []
     for name, recorded in journal.extractors.items():
         if name in asked or name in not_installed:
@@ -268,80 +364,5 @@ def _earlier_rows(journal: Journal, *, asked: set[str], not_installed: Mapping[s
     return rows
 
 
-def _take_from_cache(
-    plan: _Plan, cache: PredictionCache, *, page_ids: Sequence[str], digests: Mapping[str, str], journal: Journal | None
-) -> None:
-    if plan.cache_key is None:
-        return
-    missing = [page_id for page_id in page_ids if page_id not in plan.found]
-    hits = cache.get_many(plan.cache_key, digests=(digests[page_id] for page_id in missing))
-    for page_id in missing:
-        hit = hits.get(digests[page_id])
-        if hit is None:
-            continue
-        prediction = Prediction(
-            page_id=page_id,
-            extractor=plan.extractor.name,
-            status=hit.status,
-            text=hit.text,
-            seconds=hit.seconds,
-            peak_rss_mb=hit.peak_rss_mb,
-            error=hit.error,
-            attempt=plan.attempts.get(page_id, 1),
-        )
-        plan.found[page_id] = prediction
-        plan.from_cache += 1
-        if journal is not None:
-            journal.append(prediction)
-
-
-def _jobs(gold: GoldSet, plans: Sequence[_Plan], jobs: dict[int, tuple[_Plan, str]]) -> Iterator[Job]:
-    """A job per page still missing, in page order; `jobs` maps each job's key back to (plan, page id).
-
-    Pages are read a batch of columns at a time (much cheaper than row by row); the whole `GoldPage` is
-    read only for an extractor that takes it (`uses_gold`).
-    """
-    columns = gold.dataset.select_columns(["id", "html", "url", "lang"])
-    page_index = 0
-    for batch in columns.iter(batch_size=32):
-        for page_id, html, url, lang in zip(batch["id"], batch["html"], batch["url"], batch["lang"]):
-            for index, plan in enumerate(plans):
-                if page_id in plan.found:
-                    continue
-                key = page_index * len(plans) + index
-                jobs[key] = (plan, page_id)
-                page = gold.page(page_id) if getattr(plan.extractor, "uses_gold", False) else None
-                yield Job(key, index, html, url=url, lang=lang, page=page)
-            page_index += 1
-
-
-def _prediction(outcome: Outcome, *, page_id: str, extractor: str, attempt: int) -> Prediction:
-    seconds = None if outcome.seconds is None else round(outcome.seconds, 6)
-    return Prediction(
-        page_id=page_id,
-        extractor=extractor,
-        status=outcome.status,
-        text=outcome.text,
-        seconds=seconds,
-        peak_rss_mb=outcome.peak_rss_mb,
-        error=outcome.error,
-        attempt=attempt,
-    )
-
-
-def _cached(prediction: Prediction) -> CachedOutcome:
-    return CachedOutcome(
-        status=prediction.status,
-        text=prediction.text,
-        error=prediction.error,
-        seconds=prediction.seconds,
-        peak_rss_mb=prediction.peak_rss_mb,
-    )
-
-
-def _progress_bar(*, total: int, done: int, enabled: bool | None) -> Any:
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, initial=done, disable=not show, file=sys.stderr, unit="page", desc="extract", dynamic_ncols=True)
-
+def _cached(output: Output) -> CachedOutcome:
+    return CachedOutcome(status=output.status, text=output.text, error=output.error, seconds=output.seconds, peak_rss_mb=output.peak_rss_mb)

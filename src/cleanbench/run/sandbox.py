@@ -30,14 +30,17 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
+from cleanbench.constants import (
+    DEFAULT_LOAD_TIMEOUT_S,
+    DEFAULT_MAX_OUTPUT_MB,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT_S,
+    NETWORK_MODES,
+)
 from cleanbench.errors import RunError
-from cleanbench.gold.schema import GoldPage
-from cleanbench.run.worker import NETWORK_MODES, WorkerSettings, serve
+from cleanbench.run.worker import StageDefinition, WorkerSettings, serve
+from cleanbench.stages.base import PageInput
 
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MEMORY_MB = 4096
-DEFAULT_MAX_OUTPUT_MB = 16.0
-DEFAULT_LOAD_TIMEOUT_S = 300.0
 _MIB = 1024 * 1024
 
 
@@ -73,18 +76,11 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class Job:
-    """One page for one extractor: `extractor` indexes the sandbox's specs; `key` comes back in the outcome.
-
-    `page` is sent only to extractors that read the gold page itself (`uses_gold`); `lang` is passed to
-    those that take it (`uses_lang`).
-    """
+    """One page for one stage: `stage` indexes the sandbox's stages (`add_stage`); `key` comes back in the outcome."""
 
     key: int
-    extractor: int
-    html: str
-    url: str | None = None
-    lang: str | None = None
-    page: GoldPage | None = None
+    stage: int
+    page: PageInput
 
 
 @dataclass(frozen=True)
@@ -114,10 +110,10 @@ def _start_method() -> str:
 
 
 class Sandbox:
-    """A pool of workers for a fixed list of stage specs. Use as a context manager, or call `close()`."""
+    """A pool of workers for stages added with `add_stage`. Use as a context manager, or call `close()`."""
 
-    def __init__(self, specs: Sequence[str], *, workers: int | None = None, limits: Limits | None = None) -> None:
-        self.specs = tuple(specs)
+    def __init__(self, specs: Sequence[str] = (), *, workers: int | None = None, limits: Limits | None = None) -> None:
+        self.definitions: list[StageDefinition] = [StageDefinition(spec) for spec in specs]
         self.size = default_workers() if workers is None else workers
         if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
             raise RunError(f"workers: expected a whole number above 0, got {self.size!r}")
@@ -131,9 +127,15 @@ class Sandbox:
         method = _start_method()
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
-            preload = ["__main__", __name__, "cleanbench.run.worker", "cleanbench.extractors.registry", "cleanbench.run.lifeline"]
+            preload = ["__main__", __name__, "cleanbench.run.worker", "cleanbench.stages.registry", "cleanbench.run.lifeline"]
             self._context.set_forkserver_preload(preload)
         self._workers: list[_Worker] = []
+
+    def add_stage(self, spec: str, *, state: Any = None) -> int:
+        """Register a stage (its spec, and a corpus cleaner's fitted state); its index for jobs. Workers
+        are sent a stage's definition with their first job of it."""
+        self.definitions.append(StageDefinition(spec, state))
+        return len(self.definitions) - 1
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         """Run the jobs on the workers; yield each outcome as it completes (completion order).
@@ -149,11 +151,11 @@ class Sandbox:
                     job = again.popleft() if again else next(pending, None)
                     if job is None:
                         break
-                    upcoming = (job, pickle.dumps((job.extractor, job.html, job.url, job.lang, job.page), pickle.HIGHEST_PROTOCOL))
-                worker = self._worker_for(len(upcoming[1]))
+                    upcoming = (job, pickle.dumps(job.page, pickle.HIGHEST_PROTOCOL))
+                worker = self._worker_for(len(upcoming[1]), stage=upcoming[0].stage)
                 if worker is None:
                     break
-                worker.assign(*upcoming)
+                worker.assign(*upcoming, definitions=self.definitions)
                 upcoming = None
             busy = [w for w in self._workers if w.queue]
             if not busy:
@@ -184,16 +186,17 @@ class Sandbox:
         if self.isolation is None or self.isolation == "namespace":  # the weakest isolation seen is the one that held
             self.isolation = worker.isolation
 
-    def _worker_for(self, size: int) -> _Worker | None:
-        """An idle worker, else a new one while there is room, else a busy one whose pipe holds the page."""
+    def _worker_for(self, size: int, *, stage: int) -> _Worker | None:
+        """An idle worker, else a new one while there is room, else a busy one that has the stage and
+        whose pipe holds the page."""
         idle = next((w for w in self._workers if not w.queue), None)
         if idle is not None:
             return idle
         if len(self._workers) < self.size:
-            worker = _Worker(self._context, self.specs, settings=self.settings, limits=self.limits)
+            worker = _Worker(self._context, settings=self.settings, limits=self.limits)
             self._workers.append(worker)
             return worker
-        return next((w for w in self._workers if len(w.queue) == 1 and w.holds_ahead(size)), None)
+        return next((w for w in self._workers if len(w.queue) == 1 and stage in w.defined and w.holds_ahead(size)), None)
 
     def close(self) -> None:
         """Stop every worker: idle ones are told to exit, busy ones are killed; then each process group."""
@@ -216,13 +219,13 @@ class _Worker:
     # 1 MiB by default); what the kernel grants is read back.
     PIPE_BYTES = 1 << 20
 
-    def __init__(self, context: Any, specs: tuple[str, ...], *, settings: WorkerSettings, limits: Limits) -> None:
+    def __init__(self, context: Any, *, settings: WorkerSettings, limits: Limits) -> None:
         jobs_in, self.jobs = context.Pipe(duplex=False)
         self.results, results_out = context.Pipe(duplex=False)
         self.capacity = _grow_pipe(self.jobs.fileno(), self.PIPE_BYTES)
         self.process = context.Process(
             target=serve,
-            args=(jobs_in, results_out, specs, settings, dict(os.environ), list(sys.path)),
+            args=(jobs_in, results_out, settings, dict(os.environ), list(sys.path)),
             name="cleanbench-worker",
             daemon=True,
         )
@@ -232,6 +235,7 @@ class _Worker:
         self.limits = limits
         self.queue: deque[tuple[Job, int]] = deque()  # (job, bytes sent for it); the first one is running
         self.loaded: set[int] = set()  # stages this worker has loaded
+        self.defined: set[int] = set()  # stages whose definition it was sent
         self.isolation: str | None = None
         self.started = 0.0
         self.deadline = float("inf")
@@ -241,7 +245,12 @@ class _Worker:
         """Whether a message of `size` bytes fits in the pipe beside the running job's (perhaps still unread)."""
         return self.queue[0][1] + size + 2 * 4096 <= self.capacity  # two pages of slack for the length headers
 
-    def assign(self, job: Job, message: bytes) -> None:
+    def assign(self, job: Job, page: bytes, *, definitions: Sequence[StageDefinition]) -> None:
+        definition = None
+        if job.stage not in self.defined:
+            definition = pickle.dumps(definitions[job.stage], pickle.HIGHEST_PROTOCOL)
+            self.defined.add(job.stage)
+        message = pickle.dumps((job.stage, definition, page), pickle.HIGHEST_PROTOCOL)
         self.queue.append((job, len(message)))
         if len(self.queue) == 1:
             self._start_clock()
@@ -253,7 +262,7 @@ class _Worker:
     def _start_clock(self) -> None:
         """The head job starts now: its page's timeout, or the load timeout while its stage is not loaded."""
         self.started = time.monotonic()
-        loading = self.queue[0][0].extractor not in self.loaded
+        loading = self.queue[0][0].stage not in self.loaded
         self.deadline = self.started + (self.limits.load_timeout if loading else self.limits.timeout)
 
     def receive(self) -> Outcome | None:
@@ -265,7 +274,7 @@ class _Worker:
                     self.isolation = message[1]
                 elif message[0] == "loaded":
                     self.loaded.add(message[1])
-                    if self.queue and self.queue[0][0].extractor == message[1]:
+                    if self.queue and self.queue[0][0].stage == message[1]:
                         self._start_clock()  # the page's own clock starts once its stage is loaded
                 else:
                     return self._done(*message[1:])
@@ -288,7 +297,7 @@ class _Worker:
     def time_out(self) -> Outcome:
         job, _ = self.queue.popleft()
         elapsed = time.monotonic() - self.started
-        loading = job.extractor not in self.loaded
+        loading = job.stage not in self.loaded
         self._end()
         what = f"loading its stage took more than {elapsed:.1f} s" if loading else f"timed out after {elapsed:.1f} s"
         return Outcome(job.key, "timeout", error=what, seconds=elapsed, cacheable=False)

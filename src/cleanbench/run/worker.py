@@ -7,15 +7,19 @@ system allows one (root, or unprivileged user namespaces), which covers every pr
 by an audit hook that refuses every socket connect, name lookup and send of Python code, so a page whose
 stage tries one is an `error` saying so even when the stage swallows the exception.
 
-Messages to the parent, in order: `("ready", isolation)`; then per job, `("loaded", index, seconds)`
-the first time a stage is needed (it is resolved and prepared before the page's clock starts), and
-`("done", status, text, error, seconds, peak_rss_mb, cacheable)`.
+A job is `(stage index, definition or None, page)`: the parent sends a stage's definition (its spec,
+and a corpus cleaner's fitted state) with the worker's first job of it. Messages to the parent, in
+order: `("ready", isolation)`; then per job, `("loaded", index, seconds)` the first time a stage is
+needed (it is resolved and prepared before the page's clock starts), and
+`("done", status, text, error, seconds, peak_rss_mb, cacheable)`; a document dropped by a cleaner is
+status `dropped` with its reason as the error.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import re
 import signal
 import sys
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from cleanbench.gold.schema import GoldPage
+from cleanbench.stages.base import PageInput
 
 _MIB = 1024 * 1024
 _BLOCKED_EVENTS = frozenset(
@@ -41,7 +45,14 @@ _BLOCKED_EVENTS = frozenset(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
-NETWORK_MODES: tuple[str, ...] = ("auto", "require", "off")
+
+
+@dataclass(frozen=True)
+class StageDefinition:
+    """What a worker builds a stage from: its spec, and for a corpus cleaner the state its fit produced."""
+
+    spec: str
+    state: Any = None
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,7 @@ class _NetworkGuard:
             raise NetworkBlockedError(f"network access is blocked during extraction ({detail})")
 
 
-def serve(
-    jobs: Connection, conn: Connection, specs: tuple[str, ...], settings: WorkerSettings, environ: dict[str, str], path: list[str]
-) -> None:
+def serve(jobs: Connection, conn: Connection, settings: WorkerSettings, environ: dict[str, str], path: list[str]) -> None:
     """A worker's main loop: receive a job on `jobs`, run it, send its outcome on `conn`; exit on None or EOF.
 
     `environ` and `path` are the parent's environment and `sys.path` when it started the worker, so a
@@ -105,50 +114,49 @@ def serve(
             for stage in stages.values():
                 _close(stage)
             return
-        index, html, url, lang, page = job
+        index, definition, page_bytes = job
         try:
-            if index not in stages and index not in failed:
+            if definition is not None:
+                definition = pickle.loads(definition)
                 started = time.perf_counter()
                 guard.attempt = None
                 try:
-                    stages[index] = _prepared(specs[index])
+                    stages[index] = _prepared(definition)
                 except MemoryError:
                     raise
                 except (Exception, SystemExit) as error:  # it resolved in the parent: a failure here is this worker's
-                    failed[index] = f"cannot load {specs[index]!r} in a worker: {_describe(error)}"
+                    failed[index] = f"cannot load {definition.spec!r} in a worker: {_describe(error)}"
                 conn.send(("loaded", index, time.perf_counter() - started))
             if index in failed:
                 conn.send(("done", "error", "", failed[index], None, _peak_rss_mb(), False))
             else:
-                conn.send(("done", *_extract(stages[index], html, url, lang, page, guard=guard, settings=settings)))
+                conn.send(("done", *_process(stages[index], pickle.loads(page_bytes), guard=guard, settings=settings)))
         except MemoryError:
             _out_of_memory(conn, settings.memory_mb)
 
 
-def _prepared(spec: str) -> Any:
-    """Resolve a stage spec and let it load its library (`prepare()`), outside any page's clock."""
-    from cleanbench.extractors.registry import resolve
+def _prepared(definition: StageDefinition) -> Any:
+    """Resolve a stage spec, give it its fitted state, and let it load its library (`prepare()`),
+    outside any page's clock."""
+    from cleanbench.stages.registry import resolve
 
-    stage = resolve(spec)
+    stage = resolve(definition.spec)
+    if definition.state is not None:
+        stage.use_state(definition.state)
     prepare = getattr(stage, "prepare", None)
     if callable(prepare):
         prepare()
     return stage
 
 
-def _extract(
-    stage: Any, html: str, url: str | None, lang: str | None, page: GoldPage | None, *, guard: _NetworkGuard, settings: WorkerSettings
-) -> tuple[Any, ...]:
-    """Run one page; the outcome fields. A MemoryError propagates: the worker then ends."""
+def _process(stage: Any, page: PageInput, *, guard: _NetworkGuard, settings: WorkerSettings) -> tuple[Any, ...]:
+    """Run one page through one stage; the outcome fields. A MemoryError propagates: the worker then ends."""
+    from cleanbench.stages.base import Drop
+
     guard.attempt = None
     start = time.perf_counter()
     try:
-        if getattr(stage, "uses_gold", False):
-            text = stage.extract_page(page)
-        elif getattr(stage, "uses_lang", False):
-            text = stage.extract(html, url=url, lang=lang)
-        else:
-            text = stage.extract(html, url=url)
+        text = stage.process(page)
     except MemoryError:
         raise
     except (Exception, SystemExit) as error:
@@ -158,6 +166,8 @@ def _extract(
     seconds = time.perf_counter() - start
     if guard.attempt is not None:
         failure = f"network access is blocked during extraction ({guard.attempt})"
+    elif isinstance(text, Drop):
+        return ("dropped", "", str(text.reason) or "dropped", seconds, _peak_rss_mb(), True)
     elif failure is None:
         failure = output_problem(text, max_bytes=settings.max_output_bytes)
     if failure is not None:

@@ -14,11 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from cleanbench.constants import DEFAULT_RESAMPLES, DEFAULT_SEED
 from cleanbench.errors import MetricError
-
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 12345
-DEFAULT_MIN_PAGES = 5
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,20 @@ from typing import Any
 from cleanbench.errors import PredictionsError
 from cleanbench.jsonl import json_lines, loads, split_lines
 from cleanbench.prediction import Prediction
+from cleanbench.run.journal import Recorded, recorded_entry
 
 LAYOUTS: Mapping[str, str] = {".jsonl": "jsonl", ".json": "aeb"}
 
 
 @dataclass(frozen=True)
 class PredictionFile:
-    """The predictions read from one file, and the versions it records (AEB's wrapped form has one)."""
+    """The predictions read from one file, and the signatures it records: AEB's wrapped form has a version,
+    and a cleanbench output folder's `run.json` beside its predictions.jsonl has every row's signature."""
 
     path: Path
     layout: str  # "jsonl" or "aeb"
     predictions: tuple[Prediction, ...]
-    versions: Mapping[str, str]  # extractor -> version, where the file records it
+    signatures: Mapping[str, Recorded]  # extractor -> its signature, version and options, where the file records them
 
     @property
     def extractors(self) -> tuple[str, ...]:
@@ -53,7 +55,7 @@ def read_predictions(path: str | Path) -> PredictionFile:
     except OSError as error:
         raise PredictionsError(f"{source}: unreadable: {error.strerror or error}") from None
     if layout == "jsonl":
-        return PredictionFile(source, layout, _jsonl(data, source=source), {})
+        return PredictionFile(source, layout, _jsonl(data, source=source), _manifest_signatures(source))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -79,10 +81,10 @@ def _aeb(text: str, *, source: Path) -> PredictionFile:
     if not isinstance(document, dict):
         raise PredictionsError(f"{source}: expected an object {{id: {{articleBody}}}}, got {type(document).__name__}")
     name = source.stem
-    versions: dict[str, str] = {}
+    signatures: dict[str, str] = {}
     if set(document) <= {"version", "output"} and isinstance(document.get("output"), dict):
         if document.get("version") is not None:
-            versions[name] = str(document["version"])
+            signatures[name] = Recorded(signature=f"{name}@{document['version']}", version=str(document["version"]))
         document = document["output"]
     predictions = []
     for page_id, entry in document.items():
@@ -94,23 +96,46 @@ def _aeb(text: str, *, source: Path) -> PredictionFile:
             raise PredictionsError(f"{where}: field 'articleBody': expected a string, got {type(body).__name__}")
         body = body or ""
         predictions.append(Prediction(page_id=page_id, extractor=name, status="ok" if body.strip() else "empty", text=body))
-    return PredictionFile(source, "aeb", tuple(predictions), versions)
+    return PredictionFile(source, "aeb", tuple(predictions), signatures)
 
 
-def combine(files: Sequence[PredictionFile]) -> tuple[list[Prediction], dict[str, str]]:
-    """All files' predictions, and `name@version` per extractor whose version a file records.
+def combine(files: Sequence[PredictionFile]) -> tuple[list[Prediction], dict[str, Recorded]]:
+    """All files' predictions, and each extractor's signature: the one its files record, else
+    `name@unknown{}` (a row whose code nobody can name, which `check` refuses without
+    --allow-version-change).
 
-    An extractor name may appear in one file only: two files naming the same extractor would be two
-    rows that cannot be told apart.
+    Several files may hold one extractor (shards of one run): their pages must not overlap, and the
+    signatures they record must agree.
     """
-    owner: dict[str, Path] = {}
     predictions: list[Prediction] = []
-    signatures: dict[str, str] = {}
+    pages: dict[tuple[str, str], Path] = {}
+    signatures: dict[str, Recorded] = {}
+    recorded_by: dict[str, Path] = {}
     for file in files:
-        for name in file.extractors:
-            if name in owner:
-                raise PredictionsError(f"{file.path}: extractor {name!r} is already in {owner[name]}; rename one of them")
-            owner[name] = file.path
+        for prediction in file.predictions:
+            key = (prediction.extractor, prediction.page_id)
+            if key in pages:
+                raise PredictionsError(f"{file.path}: page {prediction.page_id!r} of {prediction.extractor!r} is already in {pages[key]}")
+            pages[key] = file.path
         predictions.extend(file.predictions)
-        signatures.update({name: f"{name}@{version}" for name, version in file.versions.items()})
+        for name, signature in file.signatures.items():
+            if name in signatures and signatures[name].signature != signature.signature:
+                raise PredictionsError(
+                    f"{file.path}: {name!r} was made by {signature.signature}, but {recorded_by[name]} says {signatures[name].signature}: not shards of one run"
+                )
+            signatures[name], recorded_by[name] = signature, file.path
+    for name in dict.fromkeys(prediction.extractor for prediction in predictions):
+        signatures.setdefault(name, Recorded(signature=f"{name}@unknown{{}}"))
     return predictions, signatures
+
+
+def _manifest_signatures(path: Path) -> dict[str, Recorded]:
+    """The signatures `run.json` beside a predictions file records (an output folder of `cleanbench extract`)."""
+    manifest = path.with_name("run.json")
+    if not manifest.is_file():
+        return {}
+    try:
+        raw = loads(manifest.read_text(encoding="utf-8"), where=str(manifest), error=PredictionsError, document=True)
+        return {name: recorded_entry(entry) for name, entry in raw["extractors"].items()}
+    except (OSError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        raise PredictionsError(f"{manifest}: not a cleanbench run manifest (field 'extractors')") from None

@@ -18,19 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cleanbench.constants import DEFAULT_MIN_PAGES, SLICE_KINDS
 from cleanbench.errors import MetricError, PredictionsError
 from cleanbench.gold.load import GoldSet
+from cleanbench.gold.rules import page_site
 from cleanbench.gold.schema import GoldPage
-from cleanbench.prediction import STATUSES, Prediction
-from cleanbench.results import Comparison, MetricScores
+from cleanbench.prediction import FAILURES, STATUSES, Prediction
+from cleanbench.results import Comparison, Drops, MetricScores
 from cleanbench.score.aggregate import estimate, paired_difference
-from cleanbench.score.bootstrap import DEFAULT_MIN_PAGES, Bootstrap
+from cleanbench.score.bootstrap import Bootstrap
 from cleanbench.score.counts import Counts
 from cleanbench.score.metrics import SCORE_DEFAULTS, Metric, expand_metrics, get_metric
 from cleanbench.score.signature import Signature
 
 MISSING = "missing"  # the status of a gold page that has no prediction
-SLICE_KINDS: tuple[str, ...] = ("page_type", "lang", "noise")
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,12 @@ class PageInfo:
     page_type: str | None
     lang: str | None
     noise_labels: tuple[str, ...]
+    site: str | None = None  # DESIGN.md's site rule
 
     @classmethod
     def of(cls, page: GoldPage) -> PageInfo:
-        return cls(id=page.id, page_type=page.page_type, lang=page.lang, noise_labels=page.noise_labels())
+        site = page_site(meta=page.meta, url=page.url)
+        return cls(id=page.id, page_type=page.page_type, lang=page.lang, noise_labels=page.noise_labels(), site=site)
 
     def slice_values(self, kind: str) -> tuple[str, ...]:
         if kind == "noise":
@@ -103,10 +106,11 @@ class ExtractorScores:
     signature: str | None  # name@version{options}, where known
     pages: int  # gold pages
     missing: int  # gold pages with no prediction (scored as empty)
-    failures: Mapping[str, int]  # non-ok status -> pages (scored as empty)
+    failures: Mapping[str, int]  # failed status (empty, error, timeout, crash) -> pages (scored as empty)
     metrics: Mapping[str, MetricScores]
-    # slice kind ("page_type", "lang", "noise") -> slice value -> metric -> scores
+    # slice kind ("page_type", "lang", "noise", "site") -> slice value -> metric -> scores
     slices: Mapping[str, Mapping[str, Mapping[str, MetricScores]]] = field(default_factory=dict)
+    drops: Drops | None = None  # pages a cleaner dropped (scored as empty, not failures); None: none dropped
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,8 @@ def summarize(
                 signature=signatures.get(name),
                 pages=len(own),
                 missing=statuses[MISSING],
-                failures={status: statuses[status] for status in STATUSES if status != "ok" and statuses[status]},
+                failures={status: statuses[status] for status in FAILURES if statuses[status]},
+                drops=_drops(own),
                 metrics={
                     metric.name: _scores(metric, counts, every_page, signature=signed[metric.name], bootstrap=bootstrap, min_pages=1)
                     for metric, counts in by_metric
@@ -268,6 +273,17 @@ def summarize(
             )
         )
     return tuple(summaries)
+
+
+def _drops(records: Sequence[PageRecord]) -> Drops | None:
+    """Pages dropped, and the share of all gold words (the `words` metric's gold tokens) they held."""
+    dropped = [record for record in records if record.status == "dropped"]
+    if not dropped:
+        return None
+    gold = {record.page_id: getattr(record.counts.get("words"), "gold", None) for record in records}
+    total = sum(count for count in gold.values() if count)
+    lost = sum(gold[record.page_id] or 0 for record in dropped)
+    return Drops(pages=len(dropped), gold_words_share=lost / total if total else None)
 
 
 def _scores(

@@ -56,7 +56,8 @@ def installed_version(package: str, *, root: Path) -> str | None:
 class ReadabilityJs(Adapter):
     name = "readability-js"
     package = "npm:@mozilla/readability"
-    options = {"dom": "jsdom", "output": "article content, visible text"}
+    options = {}
+    note = "Readability.js on jsdom, visible text of the article content"
     install = INSTALL
     license = "Apache-2.0 (Readability.js), MIT (jsdom)"
 

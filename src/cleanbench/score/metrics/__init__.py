@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
+from cleanbench.constants import SCORE_METRICS
 from cleanbench.errors import MetricError
 from cleanbench.gold.schema import NOISE_LABELS
 from cleanbench.score.metrics.base import Metric
@@ -32,7 +33,7 @@ _METRICS: dict[str, type[Metric]] = {
 }
 METRIC_NAMES: tuple[str, ...] = (*_METRICS, *(f"leak:{label}" for label in NOISE_LABELS))
 LEAK_ALL = "leak:*"
-SCORE_DEFAULTS: tuple[str, ...] = ("words", "snippets")  # `cleanbench score` without --metrics: retention only
+SCORE_DEFAULTS = SCORE_METRICS
 
 
 def get_metric(name: str) -> Metric:

@@ -1,8 +1,10 @@
-"""`cmd:PROGRAM ARGS...`: any external program as an extractor, HTML on stdin, text on stdout.
+"""`cmd:PROGRAM ARGS...`: any external program as a stage, its input on stdin, text on stdout.
 
-The words after `cmd:` are split as a POSIX shell splits them (`shlex.split`), but no shell runs. One
-process per page; input and output are UTF-8. A non-zero exit is an error whose message ends with the
-tail of the program's stderr. The process dies with its worker (Linux), so a timed-out page leaves no
+As a pipeline's first stage on an HTML page it reads the HTML (an extractor); after another stage, or
+on a text page, it reads text (a cleaner). The words after `cmd:` are split as a POSIX shell splits them
+(`shlex.split`), but no shell runs. One process per page; input and output are UTF-8. Exit code 3
+drops the document (a document-level verdict; the reason is the tail of its stderr); any other
+non-zero exit is an error whose message ends with the tail of the program's stderr. The process dies with its worker (Linux), so a timed-out page leaves no
 program running.
 
 Which code ran: the version recorded is a digest of the program and of every argument that names an
@@ -18,26 +20,27 @@ import hashlib
 import re
 import shlex
 import shutil
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from cleanbench.errors import ExtractorError, NotInstalledError
-from cleanbench.extractors.base import Adapter
+from cleanbench.run.worker import die_with_parent
+from cleanbench.stages.base import BuiltinStage, Drop, PageInput
 
 PREFIX = "cmd:"
+DROP_EXIT = 3
 _STDERR_TAIL = 400
 # Programs that run code given on their command line, and the flags that give it.
 _RUNS_CODE = re.compile(r"(?:ba|da|z|k|c|tc|fi)?sh|busybox|python[0-9.]*|pypy[0-9.]*|node(?:js)?|deno|bun|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|lua[0-9.]*|Rscript|julia|osascript|env")
 _INLINE_FLAGS = frozenset({"-c", "-e", "-m", "-E", "-r", "-p", "--eval", "--command", "--print"})
 
 
-class CommandExtractor(Adapter):
-    """An external program run once per page. Build it with `CommandExtractor("cmd:prog --flag")`."""
+class CommandStage(BuiltinStage):
+    """An external program run once per page. Build it with `CommandStage("cmd:prog --flag")`."""
 
     package = None
     license = "the program's own"
+    consumes = "any"
 
     def __init__(self, spec: str, *, version: str | None = None) -> None:
         if not spec.startswith(PREFIX):
@@ -106,23 +109,26 @@ class CommandExtractor(Adapter):
                 digest.update(path.encode("utf-8") + b"\0" + Path(path).read_bytes())
         return digest.hexdigest()
 
-    def _extract(self, html: str, *, url: str | None, lang: str | None) -> str | None:
+    def extract(self, html: str, *, url: str | None = None) -> str:
+        """The original extractor contract: HTML in, text out (a drop is an error here)."""
+        output = self.process(PageInput("page", html=html, url=url))
+        if isinstance(output, Drop):
+            raise ExtractorError(f"{self.name}: dropped the document: {output.reason}")
+        return output
+
+    def process(self, page: PageInput) -> str | Drop:
+        self.prepare()
+        data = page.text if page.text is not None else page.as_html()
         completed = subprocess.run(
             [self.program() or self.argv[0], *self.argv[1:]],
-            input=html.encode("utf-8"),
+            input=data.encode("utf-8"),
             capture_output=True,
             check=False,
-            preexec_fn=_die_with_worker,
+            preexec_fn=die_with_parent,
         )
+        tail = " ".join(completed.stderr.decode("utf-8", errors="replace").split())[-_STDERR_TAIL:]
+        if completed.returncode == DROP_EXIT:
+            return Drop(tail or f"{self.name} exited with {DROP_EXIT}")
         if completed.returncode != 0:
-            tail = " ".join(completed.stderr.decode("utf-8", errors="replace").split())[-_STDERR_TAIL:]
             raise ExtractorError(f"{self.name}: exited with status {completed.returncode}: {tail or '(no stderr)'}")
         return completed.stdout.decode("utf-8", errors="replace")
-
-
-def _die_with_worker() -> None:
-    """In the child, before the program starts: the kernel kills it when the worker that started it dies."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

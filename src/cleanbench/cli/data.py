@@ -1,0 +1,109 @@
+"""`cleanbench data info | validate | export`: inspect, check and write gold sets."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cleanbench import constants
+from cleanbench.cli.options import EXIT_FAILED, EXIT_OK, add_gold_options, emit_json
+
+
+def add_parser(commands: Any) -> None:
+    data = commands.add_parser("data", help="inspect, validate and export gold sets")
+    sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+
+    info = sub.add_parser("info", help="pages, languages, page types, noise labels, sites, digest")
+    info.add_argument("spec", nargs="?", default="fixtures", help=constants.GOLD_SPEC_HELP)
+    info.add_argument("--format", choices=("text", "json"), default="text")
+    add_gold_options(info)
+    info.set_defaults(handler=info_command)
+
+    check = sub.add_parser("validate", help="check every record; doubtful gold is an error in strict sets")
+    check.add_argument("spec", nargs="?", default="fixtures", help=constants.GOLD_SPEC_HELP)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--strict", dest="strict", action="store_true", default=None, help="doubtful gold is an error")
+    mode.add_argument("--lenient", dest="strict", action="store_false", help="doubtful gold is a warning")
+    check.add_argument("--limit", type=int, default=20, help="findings to list (default 20)")
+    check.add_argument("--all", action="store_true", help="list every finding")
+    add_gold_options(check)
+    check.set_defaults(handler=validate_command)
+
+    export = sub.add_parser("export", help="write a gold set in the native schema")
+    export.add_argument("spec", help=constants.GOLD_SPEC_HELP)
+    export.add_argument("out", help="output file (jsonl, parquet) or folder (hf)")
+    export.add_argument("--format", choices=constants.EXPORT_FORMATS, default="jsonl")
+    add_gold_options(export)
+    export.set_defaults(handler=export_command)
+
+
+def info_command(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from cleanbench.gold.load import load_gold
+
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    statistics = gold.statistics()
+    info = {"name": gold.name, "spec": gold.spec, **statistics.to_json(), "digest": gold.digest()}
+    if args.format == "json":
+        emit_json(info)
+        return EXIT_OK
+    rows = [
+        ("name", gold.name),
+        ("pages", f"{statistics.pages}" + (f" ({statistics.text_pages} text pages)" if statistics.text_pages else "")),
+        ("with gold_text", statistics.with_gold_text),
+        ("without gold_text", statistics.pages - statistics.with_gold_text),
+        ("with snippets", statistics.with_snippets),
+        (f"languages ({len(statistics.languages)})", _counts(statistics.languages)),
+        ("page types", _counts(statistics.page_types)),
+        ("noise labels (pages)", _counts(statistics.noise_labels) or "none"),
+        (f"sites of 2+ pages ({len(statistics.sites)})", _counts(statistics.sites) or "none"),
+        ("digest", info["digest"]),
+    ]
+    print(tabulate(rows, tablefmt="plain", disable_numparse=True))
+    return EXIT_OK
+
+
+def _counts(counts: dict[str, int] | Any) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+    from cleanbench.gold.schema import validate
+
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    strict = gold.strict if args.strict is None else args.strict
+    report = validate(gold, set_name=gold.name, strict=strict)
+    kind = "error" if strict else "warning"
+    if args.format == "json":
+        emit_json(
+            {
+                "name": gold.name,
+                "pages": report.pages,
+                "ok": report.ok,
+                "strict": strict,
+                "findings": [{"page_id": f.page_id, "field": f.field, "message": f.message} for f in report.findings],
+                "digest": gold.digest(),
+            }
+        )
+        return EXIT_OK if report.ok else EXIT_FAILED
+    shown = report.findings if args.all else report.findings[: args.limit]
+    for finding in shown:
+        print(f"{gold.name}: {kind}: {finding}")
+    if len(shown) < len(report.findings):
+        print(f"... {len(report.findings) - len(shown)} more (--all lists every one)")
+    status = "ok" if report.ok else "FAILED"
+    print(f"{gold.name}: {status}: {report.pages} pages, {len(report.findings)} {kind}s; digest {gold.digest()}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from cleanbench.gold.export import export_gold
+    from cleanbench.gold.load import load_gold
+
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    written = export_gold(gold, args.out, fmt=args.format)
+    print(f"wrote {len(gold)} pages of {gold.name} to {written} ({args.format}); digest {gold.digest()}")
+    return EXIT_OK

@@ -1,0 +1,64 @@
+"""`cleanbench report` (re-render a saved result: tables, an HTML page browser, plots) and
+`cleanbench compare` (what changed between two runs on the same gold set, and on which pages)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cleanbench.cli.options import EXIT_OK, add_gold_options, positive
+from cleanbench.cli.run import add_table_options
+
+
+def add_parser(commands: Any) -> None:
+    report = commands.add_parser("report", help="re-render a saved result: tables, an HTML page browser, plots")
+    report.add_argument("result", help="a run folder or its result.json")
+    add_table_options(report)
+    report.add_argument("--html", metavar="DIR", help="write a static report: leaderboard and every page's prediction beside the gold")
+    report.add_argument("--plots", metavar="DIR", help="write PNG plots (needs matplotlib: cleanbench[plots])")
+    add_gold_options(report)
+    report.set_defaults(handler=report_command)
+
+    versus = commands.add_parser("compare", help="what changed between two runs on the same gold set, and on which pages")
+    versus.add_argument("before", help="a run folder or its result.json")
+    versus.add_argument("after", help="a run folder or its result.json")
+    versus.add_argument("--top", type=positive(int), default=5, help="pages listed per change (default 5)")
+    versus.add_argument("--format", choices=("text", "json"), default="text")
+    versus.set_defaults(handler=compare_command)
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from cleanbench.atomic import ensure_folder
+    from cleanbench.report.formats import render_leaderboard
+    from cleanbench.results import load_result
+
+    result = load_result(args.result)
+    for folder in (args.html, args.plots):
+        if folder:
+            ensure_folder(folder)  # before anything is printed: an unwritable folder is one line, and no half report
+    print(render_leaderboard(result, fmt=args.format, by=args.by, wide=args.wide))
+    run_dir = Path(args.result) if Path(args.result).is_dir() else Path(args.result).parent
+    if args.html:
+        from cleanbench.gold.load import load_gold
+        from cleanbench.report.html import write_html_report
+
+        gold = load_gold(result.gold.spec, max_page_mb=args.max_page_mb)
+        index = write_html_report(result, run_dir=run_dir, out_dir=Path(args.html), gold=gold)
+        print(f"cleanbench: wrote {index}", file=sys.stderr)
+    if args.plots:
+        from cleanbench.report.plot import write_plots
+
+        for path in write_plots(result, out_dir=Path(args.plots)):
+            print(f"cleanbench: wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    from cleanbench.compare import compare_runs
+    from cleanbench.report.comparison import render_comparison
+
+    comparison = compare_runs(args.before, args.after, top=args.top)
+    print(render_comparison(comparison, fmt=args.format, before=str(args.before), after=str(args.after)))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Stages: extractors and cleaners, the specs that name them, and pipelines of them."""
