@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from cleanbench.cli import main
+from cleanbench.gold.load import load_gold
 from cleanbench.results import load_result, page_records
 
 # The baselines need no third-party library, so these runs are fast and fully deterministic.
 BASELINES = ["-e", "gold", "-e", "everything", "-e", "nothing"]
 FULL = "helpers.variants:FullCopy"
+PAGES = len(load_gold("fixtures"))
 DROPS = "helpers.variants:DropsParagraphs"
 
 
@@ -34,10 +36,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_run_writes_result_and_page_records(runs: dict[str, Path]) -> None:
     result = load_result(runs["full"])
-    assert result.gold.name == "fixtures" and result.gold.pages == 32
+    assert result.gold.name == "fixtures" and result.gold.pages == PAGES
     assert [row.name for row in result.extractors] == ["variant", "gold", "everything", "nothing"]
     records = list(page_records(runs["full"]))
-    assert len(records) == 4 * 32
+    assert len(records) == 4 * PAGES
     assert (runs["full"] / "predictions.jsonl").is_file()
 
 
@@ -50,13 +52,17 @@ def test_bounds_score_as_they_must(runs: dict[str, Path]) -> None:
     for key, scores in gold.metrics.items():
         if not scores.higher_is_better:  # every leak and the duplication
             assert {estimate.value for estimate in scores.values.values()} == {0.0}, key
-    assert nothing.failures == {"empty": 32}
+    assert nothing.failures == {"empty": PAGES}
 
 
 def test_everything_leaks_every_label_completely(runs: dict[str, Path]) -> None:
+    # All visible text holds every clutter 3-gram, but where an ad is glued to a body line with no white
+    # space ("...GET TICKETSUntil the ..."): there the ad's last word and the body's first are one token,
+    # and the ad's last 3-gram is not in the output. Only the ad label has glued spans.
     everything = load_result(runs["full"]).extractor("everything")
     leaks = {key: everything.value(f"{key}.value") for key in everything.metrics if key.startswith("leak:")}
-    assert leaks and set(leaks.values()) == {1.0}
+    assert leaks and {key for key, value in leaks.items() if value != 1.0} == {"leak:ad"}
+    assert leaks["leak:ad"] > 0.99
 
 
 def test_run_prints_the_leaderboard_with_its_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,7 +164,7 @@ def test_a_run_into_a_folder_keeps_its_earlier_rows(tmp_path: Path, capsys: pyte
     result = load_result(out)
     assert [row.name for row in result.extractors] == ["nothing", "everything"]
     assert result.extractor("everything").provenance.earlier
-    assert result.extractor("nothing").provenance.resumed == 32
+    assert result.extractor("nothing").provenance.resumed == PAGES
     assert "rows from an earlier run in this output folder: everything" in err
 
 

@@ -18,7 +18,7 @@ class GoldStatistics:
     text_pages: int
     with_gold_text: int
     with_snippets: int
-    languages: Mapping[str, int]  # most pages first
+    languages: Mapping[str, int]  # by primary subtag (en-GB counts as en), most pages first
     page_types: Mapping[str, int]
     noise_labels: Mapping[str, int]  # pages carrying each label
     sites: Mapping[str, int]  # sites of two pages or more
@@ -46,7 +46,7 @@ def gold_statistics(pages: Iterable[GoldPage], *, text_pages: int) -> GoldStatis
     count = with_gold_text = with_snippets = 0
     for page in pages:
         count += 1
-        langs[page.lang or "unknown"] += 1
+        langs[page.lang.split("-", 1)[0].lower() if page.lang else "unknown"] += 1
         types[page.page_type or "unknown"] += 1
         labels.update(page.noise_labels())
         site = page_site(meta=page.meta, url=page.url)
