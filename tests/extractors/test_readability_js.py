@@ -16,6 +16,8 @@ import pytest
 from cleanbench.extractors.readability_js import ReadabilityJs, installed_version, node_dir, pinned_versions
 from cleanbench.gold.schema import GoldPage, fold_whitespace
 
+pytestmark = pytest.mark.extras  # node and the npm packages of scripts/install-readability-js.sh
+
 
 @pytest.fixture
 def readability_js() -> Iterator[ReadabilityJs]:
