@@ -13,7 +13,7 @@ python3 -m venv "$tools/venv"
 "$tools/venv/bin/python" -m pip install -q -c constraints.txt uv
 uv="$tools/venv/bin/uv"
 rm -rf .venv-lowest
-UV_PYTHON_DOWNLOADS=never "$uv" venv -q --python "$(command -v python3)" .venv-lowest
+UV_PYTHON_DOWNLOADS=never "$uv" venv -q --seed --python "$(command -v python3)" .venv-lowest  # --seed: pip, as in a venv
 VIRTUAL_ENV="$root/.venv-lowest" "$uv" pip install -q --resolution lowest-direct -e '.[test]'
 .venv-lowest/bin/python - <<'EOF'
 import importlib.metadata
