@@ -88,6 +88,7 @@ def test_report_rerenders_without_running(runs: dict[str, Path], capsys: pytest.
     assert board
 
 
+@pytest.mark.extras  # matplotlib: the `plots` extra
 def test_report_writes_html_and_plots(runs: dict[str, Path], tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     assert main(["report", str(runs["full"]), "--html", str(tmp_path / "html"), "--plots", str(tmp_path / "plots")]) == 0

@@ -10,9 +10,25 @@ import pytest
 
 from cleanbench.gold.schema import GoldPage
 from cleanbench.stages.base import Stage as Extractor
-from cleanbench.stages.registry import resolve
+from cleanbench.stages.registry import BUILTINS, resolve
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+# Built-ins whose libraries are runtime dependencies of cleanbench; every other one needs the `all` extra
+# (or node, for readability-js), so its parametrized cases are marked `extras`.
+RUNTIME_BUILTINS = frozenset(
+    {"everything", "nothing", "gold", "trafilatura", "trafilatura-fast", "trafilatura-precision", "trafilatura-recall", "justext"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `extras` every case parametrized with `name` = a built-in outside `RUNTIME_BUILTINS`."""
+    here = Path(__file__).parent
+    for item in items:
+        if not item.path.is_relative_to(here):
+            continue
+        name = getattr(item, "callspec", None) and item.callspec.params.get("name")
+        if name in BUILTINS and name not in RUNTIME_BUILTINS:
+            item.add_marker(pytest.mark.extras)
 
 
 @pytest.fixture(scope="session")

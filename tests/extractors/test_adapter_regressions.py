@@ -16,6 +16,8 @@ from cleanbench.gold.load import load_gold
 from cleanbench.score.metrics import get_metric
 from cleanbench.stages.registry import resolve
 
+pytestmark = pytest.mark.extras  # goose3 and readability-lxml: the `all` extra
+
 
 def _published(data: Path, system: str) -> dict[str, str]:
     raw = json.loads((data / "aeb" / "output" / f"{system}.json").read_text(encoding="utf-8"))

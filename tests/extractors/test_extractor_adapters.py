@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import pickle
 import re
 from collections.abc import Callable
@@ -83,6 +84,7 @@ def _pins() -> dict[str, str]:
     return pins
 
 
+@pytest.mark.pinned
 @pytest.mark.parametrize("name", [name for name in TOOLS if name != "readability-js"])
 def test_version_is_the_installed_distribution_pinned_in_constraints(adapter: Get, name: str) -> None:
     extractor = adapter(name)
@@ -109,6 +111,15 @@ def test_trafilatura_passes_exactly_its_options(adapter: Get, name: str, monkeyp
     monkeypatch.setattr(extractor, "_tool", lambda html, **kwargs: calls.append(kwargs))
     assert extractor.extract("<html><body><p>x</p></body></html>", url="https://example.org/a") == ""
     assert calls == [{"url": "https://example.org/a", **extractor.options}]
+
+
+@pytest.mark.parametrize("name", ["trafilatura", "trafilatura-fast", "trafilatura-precision", "trafilatura-recall"])
+def test_trafilatura_names_every_option_as_a_parameter(adapter: Get, name: str) -> None:
+    # trafilatura 1.x took `fast` into **kwargs and ignored it: trafilatura-fast ran with its fallbacks.
+    extractor = adapter(name)
+    extractor.extract("<html><body><p>load</p></body></html>")
+    parameters = inspect.signature(extractor._tool).parameters  # type: ignore[attr-defined]
+    assert [key for key in extractor.options if key not in parameters] == []
 
 
 def test_trafilatura_options_table() -> None:
@@ -158,6 +169,7 @@ def test_justext_uses_the_page_language(adapter: Get, page_id: str, fixture_page
     assert any(fold_whitespace(snippet) in text for snippet in page.with_snippets)
 
 
+@pytest.mark.extras
 def test_newspaper4k_keeps_text_past_100000_characters(adapter: Get) -> None:
     paragraph = "<p>" + "The council met again on Tuesday and approved the new budget for the schools. " * 5 + "</p>\n"
     html = f"<html><head><title>Budget</title></head><body><article>{paragraph * 400}</article></body></html>"
@@ -165,6 +177,7 @@ def test_newspaper4k_keeps_text_past_100000_characters(adapter: Get) -> None:
     assert len(text) > 150_000  # newspaper's default cut is 100,000 characters
 
 
+@pytest.mark.extras
 def test_newspaper4k_missing_nltk_data_is_one_line(adapter: Get, monkeypatch: pytest.MonkeyPatch) -> None:
     extractor = adapter("newspaper4k")
     extractor.extract("<html><body><p>load</p></body></html>")
@@ -182,6 +195,7 @@ def test_newspaper4k_missing_nltk_data_is_one_line(adapter: Get, monkeypatch: py
     )
 
 
+@pytest.mark.extras
 def test_goose3_keeps_one_instance_and_pickling_drops_it(adapter: Get, fixture_page: Page) -> None:
     extractor = adapter("goose3")
     page = fixture_page("news-en-01")

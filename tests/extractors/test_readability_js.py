@@ -21,6 +21,8 @@ from cleanbench.extractors.readability_js import (
 )
 from cleanbench.gold.schema import GoldPage, fold_whitespace
 
+pytestmark = pytest.mark.extras  # node and the npm packages of scripts/install-readability-js.sh
+
 
 @pytest.fixture
 def readability_js() -> Iterator[ReadabilityJs]:

@@ -14,6 +14,7 @@ from cleanbench.results import RunResult
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.extras  # matplotlib: the `plots` extra
 def test_three_pngs_with_stable_bytes(tmp_path: Path, run_result: RunResult) -> None:
     first = write_plots(run_result, out_dir=tmp_path / "a")
     second = write_plots(run_result, out_dir=tmp_path / "b")

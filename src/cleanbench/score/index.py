@@ -1,4 +1,4 @@
-"""The token index every word metric shares: a text's tokens once, as integer digits in a gold text's
+r"""The token index every word metric shares: a text's tokens once, as integer digits in a gold text's
 vocabulary, and its word n-grams as sorted integer keys.
 
 Word metrics (words, aeb, wcxb, duplication, leak) read the same texts again and again: a page's gold
