@@ -1,9 +1,11 @@
-"""Extractors for the runner tests, resolved as `run_test_extractors:NAME` specs inside the workers.
+"""Stages for the runner tests, resolved as `run_test_extractors:NAME` specs inside the workers.
 
 `Scripted` obeys a marker in the page: `do:hang`, `do:raise`, `do:exit`, `do:segfault`, `do:allocate`
 (1 GiB), `do:connect:PORT` (socket.connect to 127.0.0.1), `do:resolve` (a host name lookup), `do:swallow:PORT`
 (socket.create_connection, the refusal ignored), `do:nothing` (returns ""); any other page gives its text without tags. When
 $RUN_TEST_CALLS names a file, every call appends "<url> <pid>" to it, so tests can count work done.
+`ScriptedCleaner` does the same on text (`cleaner=hang`, `=raise`, `=exit`, `=drop`) and logs
+"<url>#cleaner <pid>".
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from cleanbench.extractors.base import Adapter
+from cleanbench.stages.base import Drop, PageInput
 
 _TAG = re.compile(r"<[^>]*>")
 _MARKER = re.compile(r"do:(\w+)(?::(\d+))?")
@@ -158,3 +161,39 @@ class CrashesOnce(Scripted):
             open(flag, "w").close()
             os._exit(9)
         return super().extract(html, url=url)
+
+
+class ScriptedCleaner:
+    """A cleaner that obeys `cleaner=hang|raise|exit|drop` in its text; otherwise it returns the text
+    with its lines in upper case (so a test sees that it ran)."""
+
+    name = "scripted-cleaner"
+    package = None
+    kind = "cleaner"
+    consumes = "text"
+    level = "document"
+    options: ClassVar[Mapping[str, object]] = {}
+
+    def process(self, page: PageInput) -> str | Drop:
+        _record_call(f"{page.url}#cleaner")
+        text = page.as_text()
+        marker = re.search(r"cleaner=(\w+)", text, re.IGNORECASE)
+        action = marker.group(1) if marker else None
+        if action == "hang":
+            time.sleep(3600)
+        elif action == "raise":
+            raise ValueError("scripted cleaner failure")
+        elif action == "exit":
+            os._exit(7)
+        elif action == "drop":
+            return Drop("scripted: marked for dropping")
+        return text.upper()
+
+
+class DropsEverything(ScriptedCleaner):
+    """A document filter that drops every page."""
+
+    name = "drops-everything"
+
+    def process(self, page: PageInput) -> Drop:
+        return Drop("drops-everything: every page")

@@ -7,7 +7,7 @@ A pipeline spec is `STAGE|STAGE|...`; a single stage is a pipeline of one. Each 
 - `module:attr` (optionally `module:attr{json}`): a class, factory, instance or plain function;
 - `cmd:PROGRAM ARGS`: an external program (split as a POSIX shell splits words; no shell runs).
 
-`|` splits stages only outside quotes (`'`, `"`) and braces, so `cmd:sh -c 'a | b'` and
+`|` splits stages only outside quotes (`'`, `"`), braces and backslash escapes (`\\|`), so `cmd:sh -c 'a | b'` and
 `name{"sep": "|"}` stay whole. A stage's canonical form has its options as compact JSON with sorted
 keys; a pipeline's is its stages' joined by `|`. That form names the leaderboard row, so a row with
 options never clashes with the default row of the same stage.
@@ -67,8 +67,13 @@ def split_stages(text: str) -> list[str]:
     current: list[str] = []
     quote: str | None = None
     depth = 0
+    escaped = False
     for char in text:
-        if quote is not None:
+        if escaped:  # a backslash keeps the next character (outside single quotes, as a POSIX shell does)
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote is not None:
             if char == quote:
                 quote = None
         elif char in "'\"":
