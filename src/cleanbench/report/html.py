@@ -12,6 +12,8 @@ Pages are read, marked and written one at a time, so memory stays that of the la
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +31,8 @@ from cleanbench.report.view import make_view
 from cleanbench.results import RunResult
 from cleanbench.run.journal import PREDICTIONS_FILE
 
+# How a line of predictions.jsonl opens (Prediction.to_json's first field, JSON-encoded by cleanbench.jsonl).
+_PAGE_ID = re.compile(rb'\{"page_id": ("(?:[^"\\]|\\.)*")')
 INDEX_FILE = "index.html"
 PAGES_DIR = "pages"
 
@@ -69,7 +73,11 @@ def _page_file(page_id: str) -> str:
 
 
 class _PredictionFile:
-    """`predictions.jsonl` indexed by page id (byte offsets), so one page's predictions are read at a time."""
+    """`predictions.jsonl` indexed by page id (byte offsets), so one page's predictions are read at a time.
+
+    The index reads only each line's page id where the line opens with it, as cleanbench writes them
+    (other lines are parsed whole to find it); a line is parsed and checked whole when its page is shown.
+    """
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
@@ -80,8 +88,7 @@ class _PredictionFile:
             offset = 0
             for number, line in enumerate(lines, start=1):
                 if line.strip():
-                    page_id = _parse(line, where=f"{path}:{number}").page_id
-                    self.offsets.setdefault(page_id, []).append((offset, number))
+                    self.offsets.setdefault(_page_id(line, where=f"{path}:{number}"), []).append((offset, number))
                 offset += len(line)
 
     def for_page(self, page_id: str) -> dict[str, Prediction]:
@@ -92,6 +99,18 @@ class _PredictionFile:
                 prediction = _parse(lines.readline(), where=f"{self.path}:{number}")
                 found[prediction.extractor] = prediction
         return found
+
+
+def _page_id(line: bytes, *, where: str) -> str:
+    opening = _PAGE_ID.match(line)
+    if opening:
+        try:
+            page_id = json.loads(opening[1])
+        except ValueError:  # not JSON after all: the whole line's parse says why
+            page_id = None
+        if isinstance(page_id, str):
+            return page_id
+    return _parse(line, where=where).page_id
 
 
 def _parse(line: bytes, *, where: str) -> Prediction:

@@ -164,6 +164,8 @@ def _legend(page: GoldPage) -> str:
 def _gold_pane(page: GoldPage, views: Sequence[View], *, language: str) -> str:
     if page.gold_text is None:
         return '<section class="gold"><h2>gold</h2><p class="muted">This page has no gold text; it is scored by its snippets.</p></section>'
+    if not page.gold_text.strip():
+        return '<section class="gold"><h2>gold</h2><p class="muted">Empty: the page has no main content.</p></section>'
     text = escape_text(page.gold_text)
     if views:
         codes, rows = _distinct_rows(np.stack([view.marks.missing for view in views], axis=1))
