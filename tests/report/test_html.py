@@ -208,3 +208,14 @@ def test_malformed_prediction_line_is_named(tmp_path: Path, gold: GoldSet, resul
         out.write('{"page_id": "xss-01", "extractor": "justext", "status": "weird"}\n')
     with pytest.raises(PredictionsError, match=r"predictions\.jsonl:2: field 'status'"):
         write_html_report(result, run_dir=run_dir, out_dir=tmp_path / "out", gold=gold)
+
+
+def test_prediction_lines_in_any_key_order(tmp_path: Path, gold: GoldSet, result: RunResult) -> None:
+    # The index reads the page id where a line opens with it (as cleanbench writes); other lines are parsed whole.
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    prediction = Prediction("xss-01", "trafilatura", "ok", f"{BODY} {AD}", 0.01)
+    (run_dir / "predictions.jsonl").write_text(json.dumps(prediction.to_json(), sort_keys=True) + "\n", encoding="utf-8")
+    page = _documents(write_html_report(result, run_dir=run_dir, out_dir=tmp_path / "out", gold=gold))["pages/xss-01.html"]
+    pane, _ = _pane(page, "trafilatura")
+    assert "buy cheap boots now at Bootland" in " ".join(span.text_content() for span in pane.find_class("l-ad"))
