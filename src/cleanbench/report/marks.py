@@ -114,31 +114,31 @@ class PageWords:
     def __init__(self, page: GoldPage) -> None:
         self.page = page
         self.gold = tokens(page.gold_text or "")
-        self.vocabulary: dict[str, int] = {}
-        self.gold_ids = self._ids(self.gold.words, grow=True)
-        self.gold_types = len(self.vocabulary)
+        self._vocabulary: dict[str, int] = {}
+        self._gold_ids = self._ids(self.gold.words, grow=True)
+        self._gold_types = len(self._vocabulary)
         spans = [(span.label, self._ids(tokens(span.text).words, grow=True)) for span in page.noise]
-        self.types = len(self.vocabulary) + 1
-        self.gold_grams, self.gold_counts = np.unique(self._duplicate_keys(self.gold_ids), return_counts=True)
-        gold_leak_grams = _keys(self.gold_ids, LEAK_N, base=self.types)
+        self._types = len(self._vocabulary) + 1
+        self._gold_grams, self._gold_counts = np.unique(self._duplicate_keys(self._gold_ids), return_counts=True)
+        gold_leak_grams = _keys(self._gold_ids, LEAK_N, base=self._types)
         # Per label, the 3-grams of its spans (each span on its own) that are not gold 3-grams.
-        self.noise: dict[str, np.ndarray] = {}
+        self._noise: dict[str, np.ndarray] = {}
         for label in NOISE_LABELS:
-            grams = [_keys(ids, LEAK_N, base=self.types) for name, ids in spans if name == label]
+            grams = [_keys(ids, LEAK_N, base=self._types) for name, ids in spans if name == label]
             countable = np.setdiff1d(np.concatenate(grams), gold_leak_grams) if grams else gold_leak_grams[:0]
             if len(countable):
-                self.noise[label] = countable
+                self._noise[label] = countable
 
     def _ids(self, words: list[str], *, grow: bool = False) -> np.ndarray:
         """Word ids of `words`; with `grow`, new words get new ids, else they all get the unknown id."""
         if grow:
             for word in dict.fromkeys(words):
-                self.vocabulary.setdefault(word, len(self.vocabulary))
-        return np.fromiter(map(self.vocabulary.get, words, repeat(len(self.vocabulary))), dtype=np.int64, count=len(words))
+                self._vocabulary.setdefault(word, len(self._vocabulary))
+        return np.fromiter(map(self._vocabulary.get, words, repeat(len(self._vocabulary))), dtype=np.int64, count=len(words))
 
     def _duplicate_keys(self, ids: np.ndarray) -> np.ndarray:
         """5-gram keys over gold ids only: a word outside the gold is one id, G (no such 5-gram is a gold one)."""
-        return _keys(np.minimum(ids, self.gold_types), DUPLICATE_N, base=self.gold_types + 1)
+        return _keys(np.minimum(ids, self._gold_types), DUPLICATE_N, base=self._gold_types + 1)
 
     def mark(self, prediction_text: str) -> PageMarks:
         """The marks of `prediction_text` (what the scorers see: empty for a failed extraction) against the page."""
@@ -148,21 +148,21 @@ class PageWords:
 
         leak: dict[str, np.ndarray] = {}
         leaks: list[LeakCount] = []
-        grams = _keys(ids, LEAK_N, base=self.types)
-        for label, countable in self.noise.items():
+        grams = _keys(ids, LEAK_N, base=self._types)
+        for label, countable in self._noise.items():
             hit = np.isin(grams, countable)
             leak[label] = _covered(hit, LEAK_N, length=len(prediction))
             leaks.append(LeakCount(label, len(np.unique(grams[hit])), len(countable)))
 
         grams = self._duplicate_keys(ids)
-        where = np.searchsorted(self.gold_grams, grams)
-        found = where < len(self.gold_grams)
-        found[found] = self.gold_grams[where[found]] == grams[found]
+        where = np.searchsorted(self._gold_grams, grams)
+        found = where < len(self._gold_grams)
+        found[found] = self._gold_grams[where[found]] == grams[found]
         at = np.flatnonzero(found)  # only gold 5-grams can repeat the gold
         beyond = np.zeros(len(grams), dtype=bool)
-        beyond[at[occurrence_ranks(grams[at]) >= self.gold_counts[where[at]]]] = True
+        beyond[at[occurrence_ranks(grams[at]) >= self._gold_counts[where[at]]]] = True
 
-        alignment = align(self.gold_ids, ids, types=self.types)
+        alignment = align(self._gold_ids, ids, types=self._types)
         duplicate = _covered(beyond, DUPLICATE_N, length=len(prediction))
         marked = duplicate | np.logical_or.reduce([*leak.values()], initial=False)
         return PageMarks(
@@ -191,8 +191,9 @@ class PageWords:
         for first, last in zip(firsts[long].tolist(), lasts[long].tolist(), strict=True):
             mine = text[prediction.starts[prediction_at[first]] : prediction.ends[prediction_at[last]]]
             theirs = gold_text[self.gold.starts[gold_at[first]] : self.gold.ends[gold_at[last]]]
-            if mine == theirs or mine.split() == theirs.split():
-                copies.append(Copy(int(prediction_at[first]), int(prediction_at[last]), mine == theirs))
+            exact = mine == theirs
+            if exact or mine.split() == theirs.split():
+                copies.append(Copy(int(prediction_at[first]), int(prediction_at[last]), exact))
         return tuple(copies)
 
 

@@ -105,10 +105,9 @@ def _word_runs(text: str) -> Tokens:
 
 @cache
 def _bmp_words() -> np.ndarray:
-    """For every code point of the Basic Multilingual Plane, 1 when re's \\w matches it."""
-    characters = "".join(map(chr, range(_BMP))).replace("\n", " ")  # one line; "\n" is not \w either way
-    word = np.zeros(_BMP, dtype=np.int8)
-    for match in _WORD.finditer(characters):
+    """For every code point of the Basic Multilingual Plane, whether re's \\w matches it."""
+    word = np.zeros(_BMP, dtype=bool)
+    for match in _WORD.finditer("".join(map(chr, range(_BMP)))):
         word[match.start() : match.end()] = True
     return word
 
