@@ -24,7 +24,7 @@ def _ids(gold: list[str], prediction: list[str]) -> tuple[np.ndarray, np.ndarray
 
 def _aligned(gold: list[str], prediction: list[str]) -> Alignment:
     gold_ids, prediction_ids, types = _ids(gold, prediction)
-    return align(gold_ids, prediction_ids, types=types)
+    return align(gold_ids, prediction=prediction_ids, types=types)
 
 
 def _lcs_length(gold: list[str], prediction: list[str]) -> int:

@@ -50,7 +50,7 @@ def outputs() -> dict[str, dict[str, str]]:
 
 def _views(page: GoldPage, texts: dict[str, str]) -> list[View]:
     words = PageWords(page)
-    return [make_view(name, words, Prediction(page.id, name, "ok", text)) for name, text in texts.items()]
+    return [make_view(name, words=words, prediction=Prediction(page.id, name, "ok", text)) for name, text in texts.items()]
 
 
 def _words_in(elements: list[lxml.html.HtmlElement]) -> int:
@@ -74,7 +74,7 @@ def test_marks_count_what_the_metrics_count(outputs: dict[str, dict[str, str]]) 
     checked = {"words": 0, "leak": 0, "duplication": 0}
     for page in load_gold("fixtures"):
         views = _views(page, outputs[page.id])
-        document = lxml.html.fromstring(page_html(page, views, html_size=len(page.html), neighbours=(None, None), files=str))
+        document = lxml.html.fromstring(page_html(page, views=views, html_size=len(page.html), neighbours=(None, None), files=str))
         for k, view in enumerate(views):
             text, marks = view.text, view.marks
             pane = document.find_class(f"p{k}")[0]

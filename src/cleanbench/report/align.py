@@ -35,14 +35,16 @@ class Alignment:
     extra: np.ndarray  # mask of prediction words the gold lacks (or has fewer times)
 
 
-def align(gold: np.ndarray, prediction: np.ndarray, *, types: int) -> Alignment:
+def align(gold: np.ndarray, *, prediction: np.ndarray, types: int) -> Alignment:
     """The alignment of two texts' words, given as ids below `types`."""
     gold_left, prediction_left = np.ones(len(gold), dtype=bool), np.ones(len(prediction), dtype=bool)
-    gold_at, prediction_at = _slid(*_lcs(gold, prediction, types=types), gold=gold, prediction=prediction)
+    gold_at, prediction_at = _lcs(gold, prediction=prediction, types=types)
+    gold_at, prediction_at = _slid(gold_at, prediction_at=prediction_at, gold=gold, prediction=prediction)
     gold_left[gold_at] = prediction_left[prediction_at] = False
     # Among the words left over, each matches min(left in gold, left in prediction) times.
     allowed = np.minimum(np.bincount(gold[gold_left], minlength=types), np.bincount(prediction[prediction_left], minlength=types))
-    return Alignment(gold_at, prediction_at, _beyond(gold, gold_left, allowed), _beyond(prediction, prediction_left, allowed))
+    missing, extra = _beyond(gold, left=gold_left, allowed=allowed), _beyond(prediction, left=prediction_left, allowed=allowed)
+    return Alignment(gold_at, prediction_at, missing, extra)
 
 
 def occurrence_ranks(values: np.ndarray) -> np.ndarray:
@@ -54,7 +56,7 @@ def occurrence_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _lcs(gold: np.ndarray, prediction: np.ndarray, *, types: int) -> tuple[np.ndarray, np.ndarray]:
+def _lcs(gold: np.ndarray, *, prediction: np.ndarray, types: int) -> tuple[np.ndarray, np.ndarray]:
     """The gold and prediction positions of the pairs on an LCS of two sequences of word ids (below `types`)."""
     shared = (np.bincount(gold, minlength=types) > 0) & (np.bincount(prediction, minlength=types) > 0)
     symbol = np.cumsum(shared) * shared  # words on both sides as 1, 2, ...; the others 0, dropped
@@ -71,8 +73,8 @@ def _lcs(gold: np.ndarray, prediction: np.ndarray, *, types: int) -> tuple[np.nd
         first, second = symbol[gold[gold_band]], symbol[prediction[prediction_band]]
         opcodes = Indel.opcodes(*((_text(first), _text(second)) if as_text else (first.tolist(), second.tolist()))).as_list()
         blocks = np.array([opcode[1:4] for opcode in opcodes if opcode[0] == "equal"], dtype=np.int64).reshape(-1, 3)
-        gold_pairs.append(gold_band[_ranges(blocks[:, 0], blocks[:, 1])])
-        prediction_pairs.append(prediction_band[_ranges(blocks[:, 2], blocks[:, 2] + blocks[:, 1] - blocks[:, 0])])
+        gold_pairs.append(gold_band[_ranges(blocks[:, 0], ends=blocks[:, 1])])
+        prediction_pairs.append(prediction_band[_ranges(blocks[:, 2], ends=blocks[:, 2] + blocks[:, 1] - blocks[:, 0])])
     return np.concatenate(gold_pairs), np.concatenate(prediction_pairs)
 
 
@@ -82,14 +84,14 @@ def _text(symbols: np.ndarray) -> str:
     return codes.astype("<u4").tobytes().decode("utf-32-le")
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _ranges(starts: np.ndarray, *, ends: np.ndarray) -> np.ndarray:
     """The concatenation of range(start, end) for each pair (ends > starts)."""
     lengths = ends - starts
     offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
     return np.arange(int(lengths.sum())) + offsets
 
 
-def _slid(gold_at: np.ndarray, prediction_at: np.ndarray, *, gold: np.ndarray, prediction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _slid(gold_at: np.ndarray, *, prediction_at: np.ndarray, gold: np.ndarray, prediction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The LCS pairs, each pair that is next to the following pair on one side only moved next to it on the other
     side too, where the same word stands there: still an LCS, in fewer and longer runs.
 
@@ -115,7 +117,7 @@ def _bands(cells: int) -> int:
     return bands
 
 
-def _beyond(ids: np.ndarray, left: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+def _beyond(ids: np.ndarray, *, left: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """A mask of the positions in `left` whose word occurs there, in position order, beyond its `allowed` count."""
     beyond = left & (allowed[ids] == 0)  # most words left over match nothing: no need to count their occurrences
     counted = np.flatnonzero(left & ~beyond)

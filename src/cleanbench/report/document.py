@@ -67,7 +67,7 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def document(title: str, body: str, *, css: str, script: str | None = None) -> str:
+def document(title: str, *, body: str, css: str, script: str | None = None) -> str:
     """A whole HTML file: nothing loads from anywhere; the one script given (if any) is the only one that may run."""
     scripts = f"script-src {script_hash(script)}" if script is not None else "script-src 'none'"
     policy = f"default-src 'none'; style-src 'unsafe-inline'; {scripts}; base-uri 'none'; form-action 'none'"

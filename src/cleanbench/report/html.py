@@ -55,11 +55,11 @@ def write_html_report(result: RunResult, *, run_dir: Path, out_dir: Path, gold: 
     for position, (page, html_size) in enumerate(zip(gold.annotations(), gold.html_sizes(), strict=True)):
         found = predictions.for_page(page.id)
         words = PageWords(page)
-        views = [make_view(name, words, found.get(name)) for name in extractors]
+        views = [make_view(name, words=words, prediction=found.get(name)) for name in extractors]
         neighbours = (ids[position - 1] if position else None, ids[position + 1] if position + 1 < len(ids) else None)
-        body = page_html(page, views, html_size=html_size, neighbours=neighbours, files=_page_file)
-        write_atomic(pages_dir / _page_file(page.id), document(f"{page.id} · cleanbench", body, css=css))
-        grid.append(grid_row(page, views, target=f"{PAGES_DIR}/{_page_file(page.id)}"))
+        body = page_html(page, views=views, html_size=html_size, neighbours=neighbours, files=_page_file)
+        write_atomic(pages_dir / _page_file(page.id), document(f"{page.id} · cleanbench", body=body, css=css))
+        grid.append(grid_row(page, views=views, target=f"{PAGES_DIR}/{_page_file(page.id)}"))
     index = out_dir / INDEX_FILE
     write_atomic(index, index_html(result, extractors=extractors, grid=grid))
     return index

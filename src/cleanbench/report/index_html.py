@@ -75,7 +75,7 @@ def index_html(result: RunResult, *, extractors: Sequence[str], grid: Sequence[s
             f'<table class="grid">\n<thead><tr>{header}</tr></thead>\n<tbody>\n' + "\n".join(grid) + "\n</tbody>\n</table>",
         ]
     )
-    return document(f"cleanbench report: {result.gold.name}", body, css=INDEX_CSS, script=SORT_SCRIPT)
+    return document(f"cleanbench report: {result.gold.name}", body=body, css=INDEX_CSS, script=SORT_SCRIPT)
 
 
 def heatmap(result: RunResult) -> str:
@@ -127,7 +127,7 @@ def slices(result: RunResult) -> str:
     return "<h2>Slices</h2>\n" + "\n".join(parts) if parts else ""
 
 
-def grid_row(page: GoldPage, views: Sequence[View], *, target: str) -> str:
+def grid_row(page: GoldPage, *, views: Sequence[View], target: str) -> str:
     """One gold page's row of the grid: its facts, then each extractor's score linking to its pane on `target`."""
     cells = [
         f'<td><a href="{escape(target)}">{escape_text(page.id)}</a></td>',

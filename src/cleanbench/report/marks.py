@@ -120,11 +120,11 @@ class PageWords:
         spans = [(span.label, self._ids(tokens(span.text).words, grow=True)) for span in page.noise]
         self._types = len(self._vocabulary) + 1
         self._gold_grams, self._gold_counts = np.unique(self._duplicate_keys(self._gold_ids), return_counts=True)
-        gold_leak_grams = _keys(self._gold_ids, LEAK_N, base=self._types)
+        gold_leak_grams = _keys(self._gold_ids, n=LEAK_N, base=self._types)
         # Per label, the 3-grams of its spans (each span on its own) that are not gold 3-grams.
         self._noise: dict[str, np.ndarray] = {}
         for label in NOISE_LABELS:
-            grams = [_keys(ids, LEAK_N, base=self._types) for name, ids in spans if name == label]
+            grams = [_keys(ids, n=LEAK_N, base=self._types) for name, ids in spans if name == label]
             countable = np.setdiff1d(np.concatenate(grams), gold_leak_grams) if grams else gold_leak_grams[:0]
             if len(countable):
                 self._noise[label] = countable
@@ -138,7 +138,7 @@ class PageWords:
 
     def _duplicate_keys(self, ids: np.ndarray) -> np.ndarray:
         """5-gram keys over gold ids only: a word outside the gold is one id, G (no such 5-gram is a gold one)."""
-        return _keys(np.minimum(ids, self._gold_types), DUPLICATE_N, base=self._gold_types + 1)
+        return _keys(np.minimum(ids, self._gold_types), n=DUPLICATE_N, base=self._gold_types + 1)
 
     def mark(self, prediction_text: str) -> PageMarks:
         """The marks of `prediction_text` (what the scorers see: empty for a failed extraction) against the page."""
@@ -148,10 +148,10 @@ class PageWords:
 
         leak: dict[str, np.ndarray] = {}
         leaks: list[LeakCount] = []
-        grams = _keys(ids, LEAK_N, base=self._types)
+        grams = _keys(ids, n=LEAK_N, base=self._types)
         for label, countable in self._noise.items():
             hit = np.isin(grams, countable)
-            leak[label] = _covered(hit, LEAK_N, length=len(prediction))
+            leak[label] = _covered(hit, n=LEAK_N, length=len(prediction))
             leaks.append(LeakCount(label, len(np.unique(grams[hit])), len(countable)))
 
         grams = self._duplicate_keys(ids)
@@ -162,8 +162,8 @@ class PageWords:
         beyond = np.zeros(len(grams), dtype=bool)
         beyond[at[occurrence_ranks(grams[at]) >= self._gold_counts[where[at]]]] = True
 
-        alignment = align(self._gold_ids, ids, types=self._types)
-        duplicate = _covered(beyond, DUPLICATE_N, length=len(prediction))
+        alignment = align(self._gold_ids, prediction=ids, types=self._types)
+        duplicate = _covered(beyond, n=DUPLICATE_N, length=len(prediction))
         marked = duplicate | np.logical_or.reduce([*leak.values()], initial=False)
         return PageMarks(
             gold=self.gold,
@@ -173,13 +173,13 @@ class PageWords:
             duplicate=duplicate,
             leak=leak,
             leaks=tuple(leaks),
-            copies=self._copies(alignment, prediction, prediction_text, marked=marked),
+            copies=self._copies(alignment, prediction=prediction, text=prediction_text, marked=marked),
             duplicate_grams=int(beyond.sum()),
             prediction_grams=len(grams),
             has_gold_text=has_gold_text,
         )
 
-    def _copies(self, alignment: Alignment, prediction: Tokens, text: str, *, marked: np.ndarray) -> tuple[Copy, ...]:
+    def _copies(self, alignment: Alignment, *, prediction: Tokens, text: str, marked: np.ndarray) -> tuple[Copy, ...]:
         """Runs of LCS pairs, consecutive on both sides, of unmarked words, whose texts are the same but for white space."""
         unmarked = ~marked[alignment.prediction_at]
         gold_at, prediction_at = alignment.gold_at[unmarked], alignment.prediction_at[unmarked]
@@ -197,7 +197,7 @@ class PageWords:
         return tuple(copies)
 
 
-def _keys(ids: np.ndarray, n: int, *, base: int) -> np.ndarray:
+def _keys(ids: np.ndarray, *, n: int, base: int) -> np.ndarray:
     """Each n-gram of `ids` (each below `base`) as one value: the ids as base-`base` digits of an int64
     while base**n fits, else the n ids as raw bytes (compared whole: equal keys are equal n-grams)."""
     windows = sliding_window_view(ids, n) if len(ids) >= n else np.zeros((0, n), dtype=np.int64)
@@ -209,7 +209,7 @@ def _keys(ids: np.ndarray, n: int, *, base: int) -> np.ndarray:
     return keys
 
 
-def _covered(starts: np.ndarray, n: int, *, length: int) -> np.ndarray:
+def _covered(starts: np.ndarray, *, n: int, length: int) -> np.ndarray:
     """A mask of the `length` words covered by the n-grams whose start positions `starts` marks."""
     depth = np.zeros(length + 1, dtype=np.int64)
     at = np.flatnonzero(starts)

@@ -61,7 +61,7 @@ def page_css(extractors: int) -> str:
 
 
 def page_html(
-    page: GoldPage, views: Sequence[View], *, html_size: int, neighbours: tuple[str | None, str | None], files: Callable[[str], str]
+    page: GoldPage, *, views: Sequence[View], html_size: int, neighbours: tuple[str | None, str | None], files: Callable[[str], str]
 ) -> str:
     """The body of the page of `page`, whose HTML is `html_size` bytes (0: none, a page that enters as text);
     `files` names the file of a page id (for the previous and next links)."""
@@ -72,19 +72,19 @@ def page_html(
     if following is not None:
         links.append(f'<a href="{escape(files(following))}">{escape_text(following)} →</a>')
     language = f' lang="{escape(page.lang)}"' if page.lang else ""
-    panes = [_gold_pane(page, views, language=language)]
-    panes += [_prediction_pane(k, view, language=language) for k, view in enumerate(views)]
+    panes = [_gold_pane(page, views=views, language=language)]
+    panes += [_prediction_pane(view, position=k, language=language) for k, view in enumerate(views)]
     return "\n".join(
         [
             f'<nav class="top">{" · ".join(links)}</nav>',
             f"<h1>{escape_text(page.id)}</h1>",
             _facts(page, html_size=html_size),
-            _views_table(page, views),
+            _views_table(page, views=views),
             _legend(page),
             '<div class="cols">',
             *panes,
             "</div>",
-            _snippets(page, views),
+            _snippets(page, views=views),
             _noise(page),
         ]
     )
@@ -110,7 +110,7 @@ def _size(size: int) -> str:
     return f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} bytes"
 
 
-def _views_table(page: GoldPage, views: Sequence[View]) -> str:
+def _views_table(page: GoldPage, *, views: Sequence[View]) -> str:
     labels = [label for label in page.noise_labels() if any(leak.label == label for view in views for leak in view.marks.leaks)]
     header = ["extractor", "status"]
     if page.gold_text is not None:
@@ -161,7 +161,7 @@ def _legend(page: GoldPage) -> str:
 # --- text panes -----------------------------------------------------------------------------------
 
 
-def _gold_pane(page: GoldPage, views: Sequence[View], *, language: str) -> str:
+def _gold_pane(page: GoldPage, *, views: Sequence[View], language: str) -> str:
     if page.gold_text is None:
         return '<section class="gold"><h2>gold</h2><p class="muted">This page has no gold text; it is scored by its snippets.</p></section>'
     if not page.gold_text.strip():
@@ -170,11 +170,11 @@ def _gold_pane(page: GoldPage, views: Sequence[View], *, language: str) -> str:
     if views:
         codes, rows = _distinct_rows(np.stack([view.marks.missing for view in views], axis=1))
         classes = {code: " ".join(f"m{k}" for k in np.flatnonzero(row)) for code, row in enumerate(rows)}
-        text = _marked(page.gold_text, views[0].marks.gold, codes, classes)
+        text = _marked(page.gold_text, words=views[0].marks.gold, codes=codes, classes=classes)
     return f'<section class="gold"><h2>gold</h2><div class="text" dir="auto"{language}>{text}</div></section>'
 
 
-def _prediction_pane(k: int, view: View, *, language: str) -> str:
+def _prediction_pane(view: View, *, position: int, language: str) -> str:
     marks = view.marks
     codes = marks.extra.astype(np.int64) * EXTRA + marks.duplicate.astype(np.int64) * DUPLICATE
     for label, covered in marks.leak.items():
@@ -186,9 +186,9 @@ def _prediction_pane(k: int, view: View, *, language: str) -> str:
     if not view.text:
         body = '<p class="muted">(no text)</p>'
     else:
-        text = _marked(view.text, marks.prediction, codes, classes, cuts=_elided(marks))
+        text = _marked(view.text, words=marks.prediction, codes=codes, classes=classes, cuts=_elided(marks))
         body = f'<div class="text" dir="auto"{language}>{text}</div>'
-    return f'<section class="pred p{k}" id="{escape(view.anchor)}">{heading}{note}{body}</section>'
+    return f'<section class="pred p{position}" id="{escape(view.anchor)}">{heading}{note}{body}</section>'
 
 
 def _elided(marks: PageMarks) -> list[tuple[int, int, str]]:
@@ -216,7 +216,9 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     return inverse, [matrix[index] for index in first]
 
 
-def _marked(text: str, words: Tokens, codes: np.ndarray, classes: Mapping[int, str], *, cuts: Sequence[tuple[int, int, str]] = ()) -> str:
+def _marked(
+    text: str, *, words: Tokens, codes: np.ndarray, classes: Mapping[int, str], cuts: Sequence[tuple[int, int, str]] = ()
+) -> str:
     """`text`, escaped, each run of words with the same code wrapped in one `<i>` with that code's classes ("" for none).
 
     Each cut (start, end, markup) puts `markup` in place of text[start:end], a stretch without marked words.
@@ -224,7 +226,7 @@ def _marked(text: str, words: Tokens, codes: np.ndarray, classes: Mapping[int, s
     out: list[str] = []
     pending = list(reversed(cuts))
 
-    def plain(start: int, end: int) -> None:
+    def plain(start: int, *, end: int) -> None:
         while pending and pending[-1][0] < end:
             cut_start, cut_end, markup = pending.pop()
             out.extend((escape_text(text[start:cut_start]), markup))
@@ -241,17 +243,17 @@ def _marked(text: str, words: Tokens, codes: np.ndarray, classes: Mapping[int, s
                 continue
             start, end = max(int(words.starts[first]), position), int(words.ends[last])
             if end > start:
-                plain(position, start)
+                plain(position, end=start)
                 out.append(f"<i{class_attribute(names)}>{escape_text(text[start:end])}</i>")
                 position = end
-    plain(position, len(text))
+    plain(position, end=len(text))
     return "".join(out)
 
 
 # --- snippets and noise ---------------------------------------------------------------------------
 
 
-def _snippets(page: GoldPage, views: Sequence[View]) -> str:
+def _snippets(page: GoldPage, *, views: Sequence[View]) -> str:
     if not (page.with_snippets or page.without_snippets):
         return ""
     head = "".join(f"<th>{escape_text(view.extractor)}</th>" for view in views)

@@ -41,7 +41,7 @@ class View:
         return "", None
 
 
-def make_view(extractor: str, words: PageWords, prediction: Prediction | None) -> View:
+def make_view(extractor: str, *, words: PageWords, prediction: Prediction | None) -> View:
     """The view of `prediction` (None: the run has none for the page) against the page `words` reads."""
     text = prediction.scored_text if prediction else ""
     folded = fold_whitespace(text)
