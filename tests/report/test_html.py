@@ -219,3 +219,19 @@ def test_prediction_lines_in_any_key_order(tmp_path: Path, gold: GoldSet, result
     page = _documents(write_html_report(result, run_dir=run_dir, out_dir=tmp_path / "out", gold=gold))["pages/xss-01.html"]
     pane, _ = _pane(page, "trafilatura")
     assert "buy cheap boots now at Bootland" in " ".join(span.text_content() for span in pane.find_class("l-ad"))
+
+
+def test_a_page_without_html_says_so(tmp_path: Path, result: RunResult) -> None:
+    # A page that enters as text has no HTML: the report shows no source size for it, and fails on nothing.
+    records = _records()
+    records[1]["html"] = ""
+    path = tmp_path / "text-page.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    text_gold = load_gold(str(path))
+    run_dir = tmp_path / "run"
+    _write_predictions(run_dir, [Prediction("plain.02", "trafilatura", "ok", "kept words only here", 0.01)])
+    text_result = replace(result, gold=replace(result.gold, digest=text_gold.digest()))
+    documents = _documents(write_html_report(text_result, run_dir=run_dir, out_dir=tmp_path / "out", gold=text_gold))
+    facts = documents["pages/plain.02.html"].find_class("facts")[0].text_content()
+    assert "no HTML (a page that enters as text, or an empty page)" in facts
+    assert "HTML, " in documents["pages/xss-01.html"].find_class("facts")[0].text_content()
