@@ -133,3 +133,9 @@ def test_every_unicode_line_break_round_trips_through_gold_jsonl(tmp_path: Path,
     again = load_gold(str(tmp_path / "out.jsonl"))
     assert again.page("river-en").gold_text == f"one{char}two"
     assert again.digest() == gold.digest()
+
+
+def test_html_sizes_are_the_pages_utf8_bytes_in_page_order() -> None:
+    gold = load_gold("fixtures")
+    assert gold.html_sizes() == [len(page.html.encode("utf-8")) for page in gold]
+    assert [page.id for page in gold.annotations()] == gold.ids()

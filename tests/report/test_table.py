@@ -76,7 +76,7 @@ def _latex_problems(text: str) -> list[str]:
             problems.append(f"\\end{{{name}}} does not close the last \\begin")
     if stack:
         problems.append(f"unclosed environments: {stack}")
-    for spec, rows in re.findall(r"\\begin\{tabular\}\{([lrc|]+)\}(.*?)\\end\{tabular\}", body, re.S):
+    for spec, rows in re.findall(r"\\begin\{tabular\}\{([lrc|]+)\}(.*?)\\end\{tabular\}", body, re.DOTALL):
         columns = len(spec.replace("|", ""))
         for row in rows.split("\\\\")[:-1]:
             cells = row.replace("\\hline", "").strip()

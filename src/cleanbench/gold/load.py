@@ -20,6 +20,7 @@ from typing import Any
 
 import datasets
 import platformdirs
+import pyarrow.compute as pc
 
 from cleanbench import __version__
 from cleanbench.constants import DEFAULT_MAX_PAGE_MB
@@ -111,6 +112,10 @@ class GoldSet:
         columns = [name for name in self.dataset.column_names if name not in ("html", "text")]
         for row in self.dataset.select_columns(columns):
             yield GoldPage.from_record({**row, "html": ""}, where=f"{self.name}: page {row['id']!r}")
+
+    def html_sizes(self) -> list[int]:
+        """Each page's HTML size in UTF-8 bytes, in page order, from the Arrow column's offsets: no page is read."""
+        return pc.binary_length(self.dataset.with_format("arrow")["html"]).to_pylist()
 
     def ids(self) -> list[str]:
         return list(self.dataset["id"])

@@ -52,12 +52,14 @@ RECORD_FIELDS: tuple[str, ...] = (
     "optional",
     "meta",
 )
-_WHITESPACE = re.compile(r"\s+")
 
 
 def fold_whitespace(text: str) -> str:
-    """Runs of white space to one space, stripped: the comparison form of snippets and spans."""
-    return _WHITESPACE.sub(" ", text).strip()
+    """Runs of white space to one space, stripped: the comparison form of snippets and spans.
+
+    `re.sub(r"\\s+", " ", text).strip()`, twice as fast: \\s and str.split() know the same white space.
+    """
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

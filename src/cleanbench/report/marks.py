@@ -1,86 +1,46 @@
 """Word marks for the per-page report: what a prediction misses, leaks, duplicates and adds.
 
-The marks follow DESIGN.md's definitions on word tokens that keep their character offsets, so the
-report shows the original text with spans marked:
+The marks follow DESIGN.md's definitions on the `unicode` tokens of both texts (`report.words`), so
+the report shows the original text with words marked:
 - gold side: `missing` = gold word occurrences beyond their count in the prediction (what recall loses);
 - prediction side: `extra` = prediction word occurrences beyond their count in the gold (what precision
   loses); `leak` = words covered by a prediction 3-gram that is one of a noise label's 3-grams and not a
-  gold 3-gram (the `leak:<label>` numerator); `duplicate` = words covered by a prediction 5-gram occurrence
-  beyond that 5-gram's count in the gold (the `duplication` numerator).
+  gold 3-gram (the `leak:<label>` numerator counts those 3-grams); `duplicate` = words covered by a
+  prediction 5-gram occurrence beyond that 5-gram's count in the gold (the `duplication` numerator
+  counts those occurrences).
+Which occurrences of a repeated word are missing or extra follows an alignment (`report.align`).
+
+Words are integers here: a page's gold and noise words get ids once (`PageWords`), each prediction is
+read through them, and an n-gram is one integer (the ids as digits), so that marking a prediction
+costs a few numpy passes, not a Python step per word.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple
 
-import regex
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-from cleanbench.gold.schema import NOISE_LABELS, GoldPage, NoiseSpan
-from cleanbench.score.tokenize import get_tokenizer
+from cleanbench.gold.schema import NOISE_LABELS, GoldPage
+from cleanbench.report.align import Alignment, align, occurrence_ranks
+from cleanbench.report.words import Tokens, tokens
 
 LEAK_N = 3
 DUPLICATE_N = 5
-UNICODE = get_tokenizer("unicode")
-# The scripts the `unicode` tokenizer splits into single characters.
-_SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_HALFWIDTH_SOUND_MARKS = "\uff9e\uff9f"
+COPY_MIN = 30  # words: a shorter stretch of a prediction that repeats the gold is not a `Copy`
 
 
-class Token(NamedTuple):
-    """A normalised word and the span of original text it came from."""
+class Copy(NamedTuple):
+    """A stretch of a prediction that repeats the gold word for word: its first and last prediction
+    token, and whether the text between them is the gold's to the character (else to the white space)."""
 
-    text: str
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=8192)
-def _char_class(char: str) -> str:
-    """`c` a spaceless-script character, `m` a mark that stays with the character before it, `w` another
-    character the tokenizer keeps in words, a space for everything else."""
-    if _SPACELESS.match(char):
-        return "c"
-    if unicodedata.combining(char) or char in _HALFWIDTH_SOUND_MARKS:
-        return "m"
-    return "w" if UNICODE(char) else " "
-
-
-_PIECE = re.compile(r"cm*|[wm]+")
-
-
-def tokens(text: str) -> list[Token]:
-    """The `unicode` tokenizer's tokens of `text`, each with the original character span it came from.
-
-    The tokenizer normalises the whole text (NFKC), which moves offsets; here it runs piece by piece
-    (one spaceless-script character with its following marks, or a run of other word characters), so
-    every token maps back to original offsets; tokens from one piece share its span. The token
-    sequence equals `UNICODE(text)` (tested on the bundled fixtures).
-    """
-    classes = text.translate({ord(char): _char_class(char) for char in set(text)})
-    out: list[Token] = []
-    for piece in _PIECE.finditer(classes):
-        start, end = piece.span()
-        words = text[start:end]
-        # ASCII word characters need no normalisation, and casefold is lower for them.
-        out.extend(Token(word, start, end) for word in ([words.lower()] if words.isascii() else UNICODE(words)))
-    return out
-
-
-@lru_cache(maxsize=256)
-def _cached_tokens(text: str) -> tuple[Token, ...]:
-    """Tokens of a gold text or noise span, read once per extractor on the same page."""
-    return tuple(tokens(text))
-
-
-def _grams(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    first: int
+    last: int
+    exact: bool
 
 
 @dataclass(frozen=True)
@@ -98,38 +58,39 @@ class LeakCount:
 
 @dataclass(frozen=True)
 class PageMarks:
-    """Marks and counts for one (page, prediction) pair. Mark sets are indexed like the token lists."""
+    """Marks and counts for one (page, prediction) pair. Masks are boolean arrays, one entry per token."""
 
-    gold_tokens: tuple[Token, ...]
-    prediction_tokens: tuple[Token, ...]
-    missing: frozenset[int]  # gold token indexes
-    extra: frozenset[int]  # prediction token indexes
-    duplicate: frozenset[int]  # prediction token indexes
-    leak: Mapping[int, tuple[str, ...]]  # prediction token index -> noise labels, vocabulary order
-    leaks: tuple[LeakCount, ...]  # per label present on the page (with countable 3-grams)
+    gold: Tokens
+    prediction: Tokens
+    missing: np.ndarray  # per gold token
+    extra: np.ndarray  # per prediction token; none when the page has no gold text
+    duplicate: np.ndarray  # per prediction token
+    leak: Mapping[str, np.ndarray]  # per label of `leaks`, in vocabulary order: per prediction token
+    leaks: tuple[LeakCount, ...]  # per label on the page with countable 3-grams
+    copies: tuple[Copy, ...]  # unmarked stretches of COPY_MIN words or more, on the LCS, as the gold reads
     duplicate_grams: int  # prediction 5-gram occurrences beyond their gold count
     prediction_grams: int  # prediction 5-gram occurrences
     has_gold_text: bool
 
     @property
     def overlap(self) -> int:
-        return len(self.gold_tokens) - len(self.missing)
+        return len(self.gold) - int(self.missing.sum())
 
     @property
     def precision(self) -> float | None:
         if not self.has_gold_text:
             return None
-        if not self.prediction_tokens:
-            return 1.0 if not self.gold_tokens else 0.0
-        return self.overlap / len(self.prediction_tokens)
+        if not len(self.prediction):
+            return 1.0 if not len(self.gold) else 0.0
+        return self.overlap / len(self.prediction)
 
     @property
     def recall(self) -> float | None:
         if not self.has_gold_text:
             return None
-        if not self.gold_tokens:
-            return 1.0 if not self.prediction_tokens else 0.0
-        return self.overlap / len(self.gold_tokens)
+        if not len(self.gold):
+            return 1.0 if not len(self.prediction) else 0.0
+        return self.overlap / len(self.gold)
 
     @property
     def f1(self) -> float | None:
@@ -143,88 +104,115 @@ class PageMarks:
         return self.duplicate_grams / self.prediction_grams if self.prediction_grams else 0.0
 
 
-def _unmatched(gold: Sequence[str], prediction: Sequence[str]) -> tuple[frozenset[int], frozenset[int]]:
-    """(missing gold indexes, extra prediction indexes) of the multiset overlap, placed where a reader expects.
+class PageWords:
+    """A gold page read once for all its predictions: its tokens, word ids, gold 5-grams and countable noise 3-grams.
 
-    Occurrences in the blocks `difflib` aligns match first; the rest match as a multiset, earlier first.
-    Either way each word matches min(gold count, prediction count) times, so the marks count exactly what
-    the `words` metric's recall and precision lose.
+    Gold words get ids 0..G-1, words only in noise spans G..V-1, and every other word the id V: a
+    prediction word neither text holds matches nothing, and an n-gram holding it matches no n-gram.
     """
-    matcher = SequenceMatcher(None, gold, prediction, autojunk=True)
-    gold_left, prediction_left = set(range(len(gold))), set(range(len(prediction)))
-    for block in matcher.get_matching_blocks():
-        gold_left.difference_update(range(block.a, block.a + block.size))
-        prediction_left.difference_update(range(block.b, block.b + block.size))
-    # Among the words left over, each matches min(left in gold, left in prediction) times.
-    matched = Counter(gold[index] for index in gold_left) & Counter(prediction[index] for index in prediction_left)
-    return _beyond(gold, gold_left, matched), _beyond(prediction, prediction_left, matched)
+
+    def __init__(self, page: GoldPage) -> None:
+        self.page = page
+        self.gold = tokens(page.gold_text or "")
+        self._vocabulary: dict[str, int] = {}
+        self._gold_ids = self._ids(self.gold.words, grow=True)
+        self._gold_types = len(self._vocabulary)
+        spans = [(span.label, self._ids(tokens(span.text).words, grow=True)) for span in page.noise]
+        self._types = len(self._vocabulary) + 1
+        self._gold_grams, self._gold_counts = np.unique(self._duplicate_keys(self._gold_ids), return_counts=True)
+        gold_leak_grams = _keys(self._gold_ids, n=LEAK_N, base=self._types)
+        # Per label, the 3-grams of its spans (each span on its own) that are not gold 3-grams.
+        self._noise: dict[str, np.ndarray] = {}
+        for label in NOISE_LABELS:
+            grams = [_keys(ids, n=LEAK_N, base=self._types) for name, ids in spans if name == label]
+            countable = np.setdiff1d(np.concatenate(grams), gold_leak_grams) if grams else gold_leak_grams[:0]
+            if len(countable):
+                self._noise[label] = countable
+
+    def _ids(self, words: list[str], *, grow: bool = False) -> np.ndarray:
+        """Word ids of `words`; with `grow`, new words get new ids, else they all get the unknown id."""
+        if grow:
+            for word in dict.fromkeys(words):
+                self._vocabulary.setdefault(word, len(self._vocabulary))
+        return np.fromiter(map(self._vocabulary.get, words, repeat(len(self._vocabulary))), dtype=np.int64, count=len(words))
+
+    def _duplicate_keys(self, ids: np.ndarray) -> np.ndarray:
+        """5-gram keys over gold ids only: a word outside the gold is one id, G (no such 5-gram is a gold one)."""
+        return _keys(np.minimum(ids, self._gold_types), n=DUPLICATE_N, base=self._gold_types + 1)
+
+    def mark(self, prediction_text: str) -> PageMarks:
+        """The marks of `prediction_text` (what the scorers see: empty for a failed extraction) against the page."""
+        prediction = tokens(prediction_text)
+        ids = self._ids(prediction.words)
+        has_gold_text = self.page.gold_text is not None
+
+        leak: dict[str, np.ndarray] = {}
+        leaks: list[LeakCount] = []
+        grams = _keys(ids, n=LEAK_N, base=self._types)
+        for label, countable in self._noise.items():
+            hit = np.isin(grams, countable)
+            leak[label] = _covered(hit, n=LEAK_N, length=len(prediction))
+            leaks.append(LeakCount(label, len(np.unique(grams[hit])), len(countable)))
+
+        grams = self._duplicate_keys(ids)
+        where = np.searchsorted(self._gold_grams, grams)
+        found = where < len(self._gold_grams)
+        found[found] = self._gold_grams[where[found]] == grams[found]
+        at = np.flatnonzero(found)  # only gold 5-grams can repeat the gold
+        beyond = np.zeros(len(grams), dtype=bool)
+        beyond[at[occurrence_ranks(grams[at]) >= self._gold_counts[where[at]]]] = True
+
+        alignment = align(self._gold_ids, prediction=ids, types=self._types)
+        duplicate = _covered(beyond, n=DUPLICATE_N, length=len(prediction))
+        marked = duplicate | np.logical_or.reduce([*leak.values()], initial=False)
+        return PageMarks(
+            gold=self.gold,
+            prediction=prediction,
+            missing=alignment.missing,
+            extra=alignment.extra if has_gold_text else np.zeros(len(prediction), dtype=bool),
+            duplicate=duplicate,
+            leak=leak,
+            leaks=tuple(leaks),
+            copies=self._copies(alignment, prediction=prediction, text=prediction_text, marked=marked),
+            duplicate_grams=int(beyond.sum()),
+            prediction_grams=len(grams),
+            has_gold_text=has_gold_text,
+        )
+
+    def _copies(self, alignment: Alignment, *, prediction: Tokens, text: str, marked: np.ndarray) -> tuple[Copy, ...]:
+        """Runs of LCS pairs, consecutive on both sides, of unmarked words, whose texts are the same but for white space."""
+        unmarked = ~marked[alignment.prediction_at]
+        gold_at, prediction_at = alignment.gold_at[unmarked], alignment.prediction_at[unmarked]
+        cuts = np.flatnonzero((np.diff(gold_at) != 1) | (np.diff(prediction_at) != 1)) + 1
+        firsts, lasts = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(gold_at)])) - 1
+        long = lasts - firsts + 1 >= COPY_MIN
+        copies = []
+        gold_text = self.page.gold_text or ""
+        for first, last in zip(firsts[long].tolist(), lasts[long].tolist(), strict=True):
+            mine = text[prediction.starts[prediction_at[first]] : prediction.ends[prediction_at[last]]]
+            theirs = gold_text[self.gold.starts[gold_at[first]] : self.gold.ends[gold_at[last]]]
+            exact = mine == theirs
+            if exact or mine.split() == theirs.split():
+                copies.append(Copy(int(prediction_at[first]), int(prediction_at[last]), exact))
+        return tuple(copies)
 
 
-def _beyond(words: Sequence[str], indexes: Iterable[int], allowed: Counter[str]) -> frozenset[int]:
-    """The `indexes` whose word occurs, in index order, beyond its `allowed` count."""
-    left = Counter(allowed)
-    out = set()
-    for index in sorted(indexes):
-        if left[words[index]] > 0:
-            left[words[index]] -= 1
-        else:
-            out.add(index)
-    return frozenset(out)
+def _keys(ids: np.ndarray, *, n: int, base: int) -> np.ndarray:
+    """Each n-gram of `ids` (each below `base`) as one value: the ids as base-`base` digits of an int64
+    while base**n fits, else the n ids as raw bytes (compared whole: equal keys are equal n-grams)."""
+    windows = sliding_window_view(ids, n) if len(ids) >= n else np.zeros((0, n), dtype=np.int64)
+    if base**n >= 2**63:
+        return np.ascontiguousarray(windows).view(f"V{8 * n}").ravel()
+    keys = windows[:, 0].copy()
+    for column in range(1, n):
+        keys = keys * base + windows[:, column]
+    return keys
 
 
-def _noise_grams(noise: Sequence[NoiseSpan], *, gold: set[tuple[str, ...]]) -> dict[str, set[tuple[str, ...]]]:
-    """Per label, the set of 3-grams of its spans (each span on its own) minus the gold's 3-grams."""
-    grams: dict[str, set[tuple[str, ...]]] = {}
-    for span in noise:
-        words = [token.text for token in _cached_tokens(span.text)]
-        grams.setdefault(span.label, set()).update(_grams(words, LEAK_N))
-    ordered = [label for label in NOISE_LABELS if label in grams] + sorted(set(grams) - set(NOISE_LABELS))
-    return {label: grams[label] - gold for label in ordered}
-
-
-def mark_page(page: GoldPage, prediction_text: str) -> PageMarks:
-    """The marks of `prediction_text` (what the scorers see: empty for a failed extraction) against `page`."""
-    gold_tokens = _cached_tokens(page.gold_text or "")
-    prediction_tokens = tokens(prediction_text)
-    gold_words = [token.text for token in gold_tokens]
-    words = [token.text for token in prediction_tokens]
-    has_gold_text = page.gold_text is not None
-
-    noise = _noise_grams(page.noise, gold=set(_grams(gold_words, LEAK_N)))
-    leak: dict[int, list[str]] = {}
-    found: dict[str, set[tuple[str, ...]]] = {label: set() for label in noise}
-    for start, gram in enumerate(_grams(words, LEAK_N)):
-        for label, grams in noise.items():
-            if gram in grams:
-                found[label].add(gram)
-                for index in range(start, start + LEAK_N):
-                    labels = leak.setdefault(index, [])
-                    if label not in labels:
-                        labels.append(label)
-
-    gold_counts = Counter(_grams(gold_words, DUPLICATE_N))
-    seen: Counter[tuple[str, ...]] = Counter()
-    duplicate: set[int] = set()
-    duplicate_grams = 0
-    prediction_grams = _grams(words, DUPLICATE_N)
-    for start, gram in enumerate(prediction_grams):
-        if gram not in gold_counts:
-            continue
-        seen[gram] += 1
-        if seen[gram] > gold_counts[gram]:
-            duplicate_grams += 1
-            duplicate.update(range(start, start + DUPLICATE_N))
-
-    missing, extra = _unmatched(gold_words, words)
-    return PageMarks(
-        gold_tokens=gold_tokens,
-        prediction_tokens=tuple(prediction_tokens),
-        missing=missing,
-        extra=extra if has_gold_text else frozenset(),
-        duplicate=frozenset(duplicate),
-        leak={index: tuple(labels) for index, labels in sorted(leak.items())},
-        leaks=tuple(LeakCount(label, len(found[label]), len(grams)) for label, grams in noise.items() if grams),
-        duplicate_grams=duplicate_grams,
-        prediction_grams=len(prediction_grams),
-        has_gold_text=has_gold_text,
-    )
+def _covered(starts: np.ndarray, *, n: int, length: int) -> np.ndarray:
+    """A mask of the `length` words covered by the n-grams whose start positions `starts` marks."""
+    depth = np.zeros(length + 1, dtype=np.int64)
+    at = np.flatnonzero(starts)
+    depth[at] += 1
+    depth[at + n] -= 1
+    return np.cumsum(depth[:length]) > 0
