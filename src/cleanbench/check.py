@@ -3,7 +3,8 @@
 - `check_result`, the floors gate: every pinned bound must hold, within epsilon: the check fails when
   a measured floor key is below floor - epsilon, or a ceiling key above ceiling + epsilon (differences
   within 1e-9 of epsilon count as equal). `gold.digest` must equal the result's: floors set on another
-  gold set mean nothing. `version` and `signature` pin each extractor; a change fails unless allowed.
+  gold set mean nothing. `version` and `signature` pin each extractor; a change fails unless allowed,
+  and so does a row whose code is unknown (`name@unknown{}`: scored from predictions that record none).
 - `check_significance`, the significance gate: fails only on a significant change for the worse of a
   pinned key, by a one-sided 95 % paired bootstrap (1,000 resamples, seed 12345 by default) of the
   result's per-page counts against those of the pinned run (the baseline's `pages` file). Another gold
@@ -33,6 +34,7 @@ from cleanbench.baseline import (
 from cleanbench.errors import ResultError
 from cleanbench.jsonl import json_lines, split_lines
 from cleanbench.results import ExtractorResult, RunResult, page_records
+from cleanbench.score.prediction_files import unknown_signature
 
 _FLOAT_NOISE = 1e-9
 ONE_SIDED_CONFIDENCE = 0.95
@@ -98,6 +100,8 @@ def _row_problem(
 
 
 def _version_change(name: str, pinned: PinnedExtractor, row: ExtractorResult) -> str | None:
+    if row.signature == unknown_signature(row.name):
+        return f"{name}: made by code nobody recorded (scored from predictions without `cleanbench extract`'s run.json, signature {row.signature})"
     if row.version != pinned.version:
         return f"{name} version changed: baseline {pinned.version} result {row.version}"
     if row.signature != pinned.signature:

@@ -79,3 +79,38 @@ def test_aeb_layout_rows_are_named_by_the_file_stem(tmp_path: Path, capsys: pyte
     assert (row["name"], row["signature"], row["missing"]) == ("my-extractor", "my-extractor@1.2.3", 1)
     assert row["metrics"]["aeb"]["values"]["accuracy"]["value"] == pytest.approx((len(pages) - 1) / len(pages))
     assert row["metrics"]["aeb"]["values"]["f1"]["signature"].endswith("|ext:my-extractor@1.2.3")
+
+
+def test_score_out_is_a_run_folder_that_report_compare_and_check_accept(predictions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 11.8: `score --out` writes result.json and pages.jsonl; a row scored from predictions that record
+    # no code is `name@unknown{}`, and `check` refuses it unless --allow-version-change.
+    out = tmp_path / "scored"
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", str(predictions), "--metrics", "words", "--out", str(out)]) == 0
+    assert {"result.json", "pages.jsonl"} <= {path.name for path in out.iterdir()}
+    assert main(["report", str(out), "--format", "latex"]) == 0
+    assert "\\toprule" in capsys.readouterr().out
+    assert main(["compare", str(out), str(out)]) == 0
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(out), "--baseline", str(baseline), "--update"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(out), "--baseline", str(baseline)]) == 1
+    assert "gold: made by code nobody recorded" in capsys.readouterr().out
+    assert main(["check", str(out), "--baseline", str(baseline), "--allow-version-change"]) == 0
+
+
+def test_shards_of_one_extractor_are_one_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pages = list(load_gold(str(FIXTURES)))
+    shards = []
+    for number, part in enumerate((pages[::2], pages[1::2])):
+        path = tmp_path / f"shard-{number}.jsonl"
+        path.write_text("".join(json.dumps(Prediction(page_id=p.id, extractor="split", status="ok", text=p.gold_text or "").to_json()) + "\n" for p in part), encoding="utf-8")
+        shards.append(str(path))
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", *shards, "--metrics", "words", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["extractors"]
+    assert (row["name"], row["missing"], row["metrics"]["words"]["values"]["f1"]["value"]) == ("split", 0, 1.0)
+
+
+@pytest.mark.parametrize("fmt", ["github", "pipe", "latex", "html", "rst", "plain", "csv", "json"])
+def test_score_prints_every_table_format(predictions: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    assert main(["score", "--gold", str(FIXTURES), "--predictions", str(predictions), "--metrics", "words", "--format", fmt]) == 0
+    assert "half" in capsys.readouterr().out

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
+from cleanbench.lifetime import die_with_parent
 from cleanbench.stages.base import PageInput
 
 _MIB = 1024 * 1024
@@ -258,9 +259,3 @@ def _silence_output() -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
-
-
-def die_with_parent() -> None:
-    """On Linux, have the kernel kill this process when its parent exits."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -99,6 +99,14 @@ def _aeb(text: str, *, source: Path) -> PredictionFile:
     return PredictionFile(source, "aeb", tuple(predictions), signatures)
 
 
+UNKNOWN_VERSION = "unknown"
+
+
+def unknown_signature(name: str) -> str:
+    """The signature of a row scored from predictions that record no code: `name@unknown{}`."""
+    return f"{name}@{UNKNOWN_VERSION}{{}}"
+
+
 def combine(files: Sequence[PredictionFile]) -> tuple[list[Prediction], dict[str, Recorded]]:
     """All files' predictions, and each extractor's signature: the one its files record, else
     `name@unknown{}` (a row whose code nobody can name, which `check` refuses without
@@ -125,7 +133,7 @@ def combine(files: Sequence[PredictionFile]) -> tuple[list[Prediction], dict[str
                 )
             signatures[name], recorded_by[name] = signature, file.path
     for name in dict.fromkeys(prediction.extractor for prediction in predictions):
-        signatures.setdefault(name, Recorded(signature=f"{name}@unknown{{}}"))
+        signatures.setdefault(name, Recorded(signature=unknown_signature(name)))
     return predictions, signatures
 
 

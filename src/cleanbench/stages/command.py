@@ -24,7 +24,7 @@ import subprocess
 from pathlib import Path
 
 from cleanbench.errors import ExtractorError, NotInstalledError
-from cleanbench.run.worker import die_with_parent
+from cleanbench.lifetime import die_with_parent
 from cleanbench.stages.base import BuiltinStage, Drop, PageInput
 
 PREFIX = "cmd:"

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Any, cast
@@ -22,6 +20,7 @@ from typing import IO, Any, cast
 from cleanbench.errors import ExtractorError, NotInstalledError
 from cleanbench.extractors.base import Adapter
 from cleanbench.gold.visible import visible_text
+from cleanbench.lifetime import die_with_parent
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SERVER = PACKAGE_DIR / "server.cjs"
@@ -114,7 +113,7 @@ class _NodeWorker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent,
         )
 
     def alive(self) -> bool:
@@ -150,10 +149,3 @@ class _NodeWorker:
     def _stderr_tail(self) -> str:
         self._stderr.seek(0)
         return " ".join(self._stderr.read().decode("utf-8", errors="replace").split())[-_STDERR_TAIL:]
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: ask Linux to kill it when the parent dies (prctl PR_SET_PDEATHSIG)."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
