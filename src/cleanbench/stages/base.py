@@ -206,8 +206,10 @@ def stage_version(stage: Any) -> str | None:
 
 
 def stage_signature(stage: Any) -> str:
-    """`name@version{options}`, and `(note)` when the stage has one: what a score or a baseline is comparable by."""
+    """`name@version{options}`, and `(note)` when the stage has one: what a score or a baseline is comparable by.
+    `name` is the stage's own (`trafilatura`), also for a row named by a spec with options."""
     found = stage_version(stage)
     label = found or ("not-installed" if getattr(stage, "package", None) else "unversioned")
     note = getattr(stage, "note", "") or ""
-    return f"{stage.name}@{label}{options_text(stage_options(stage))}" + (f"({note})" if note else "")
+    name = getattr(stage, "signature_name", None) or stage.name  # a row built with options: the stage's own name
+    return f"{name}@{label}{options_text(stage_options(stage))}" + (f"({note})" if note else "")

@@ -107,6 +107,8 @@ def as_stage(found: Any, *, spec: str) -> Any:
             found = found()
         except (Exception, SystemExit) as error:  # plugin code: report which spec failed, in one line
             raise ExtractorError(f"extractor {spec!r}: building it failed: {type(error).__name__}: {error}") from None
+        if (inspect.isfunction(found) or inspect.isbuiltin(found)) and _takes_an_argument(found):  # a factory of a function stage
+            return FunctionStage(found, spec=spec)
     if _is_stage(found):
         return found
     if all(hasattr(found, name) for name in ("name", "package", "options", "extract")):

@@ -159,8 +159,8 @@ def resolve_stage(spec: StageSpec, *, version: str | None = None) -> Any:
         else:
             raise ExtractorError(_unknown(spec.ref))
     stage = _with_options(found, spec) if spec.options is not None else as_stage(found, spec=spec.ref)
-    if spec.options is not None:
-        stage.name = spec.canonical
+    if spec.options is not None:  # the row is named by its canonical spec; the signature keeps the stage's own name
+        stage.signature_name, stage.name = stage.name, spec.canonical
     return _checked_name(stage, spec=spec.canonical)
 
 
