@@ -90,13 +90,17 @@ def json_lines(lines: Iterable[bytes] | IO[bytes], *, source: str, error: type[C
     there by itself), `where` = "source:line"."""
     for number, raw in enumerate(lines, start=1):
         where = f"{source}:{number}"
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as problem:
-            raise error(f"{where}: not UTF-8 text (byte {raw[problem.start]:#04x} at column {problem.start + 1})") from None
-        if not line.strip():
-            continue
-        yield where, loads(line, where=where, error=error)
+        line = decode_line(raw, where=where, error=error)
+        if line.strip():
+            yield where, loads(line, where=where, error=error)
+
+
+def decode_line(raw: bytes, *, where: str, error: type[CleanbenchError]) -> str:
+    """One line's bytes as UTF-8 text; `error` naming `where` and the byte when they are not."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise error(f"{where}: not UTF-8 text (byte {raw[problem.start]:#04x} at column {problem.start + 1})") from None
 
 
 def split_lines(data: bytes) -> list[bytes]:

@@ -59,7 +59,7 @@ CASES: list[tuple[str, dict[str, str], list[str], int, str, str]] = [
     (
         "duplicate id",
         {"pages.jsonl": jsonl(GOOD, good(url="https://news.example/flood-copy"))},
-        [], 2, "err", "cleanbench: error: pages.jsonl: page 'flood-01': field 'id': duplicate id",
+        [], 2, "err", "cleanbench: error: pages.jsonl:2: field 'id': duplicate id 'flood-01' (first in pages.jsonl:1)",
     ),
     (
         "unknown noise label",
@@ -115,6 +115,26 @@ CASES: list[tuple[str, dict[str, str], list[str], int, str, str]] = [
         [], 1, "out", "pages: error: flood-01: field 'without'[1]: snippet not found in the page's visible text: 'var x = 1;'",
     ),
     (
+        "gold paragraph not in the visible text",
+        {"pages.jsonl": jsonl(good(gold_text=GOOD["gold_text"] + "\n\nThe dam held overnight."))},
+        [], 1, "out", "pages: error: flood-01: field 'gold_text': paragraph 3 not found in the page's visible text: 'The dam held overnight.'",
+    ),
+    (
+        "clutter span holding a whole gold paragraph",
+        {"pages.jsonl": jsonl(good(
+            html=HTML.replace("overnight.", "overnight and flooded the lower town.").replace("Contact us", "Contact us. The river rose two metres overnight and flooded the lower town."),
+            gold_text=GOOD["gold_text"].replace("overnight.", "overnight and flooded the lower town."),
+            noise=[{"label": "nav", "text": "Home"}, {"label": "footer", "text": "Contact us. The river rose two metres overnight and flooded the lower town."}],
+        ))},
+        [], 1, "out",
+        "pages: error: flood-01: field 'noise'[1]: footer span holds a whole gold paragraph (only a 'duplicate' span may): 'The river rose two metres overnight and flooded the lower to'",
+    ),
+    (
+        "lang that is not BCP-47",
+        {"pages.jsonl": jsonl(good(lang="english"))},
+        [], 1, "out", "pages: error: flood-01: field 'lang': 'english' is not a BCP-47 language tag (e.g. 'de', 'pt-BR', 'zh-Hant')",
+    ),
+    (
         "empty gold_text in a strict set",
         {"pages.jsonl": jsonl(good(gold_text="", with_=None))},
         [], 1, "out", "pages: error: flood-01: field 'gold_text': empty: the gold says the page has no main content",
@@ -137,4 +157,36 @@ def test_bad_record(
     else:
         lines = captured.out.splitlines()
         assert lines[0] == line
-        assert lines[-1].startswith("pages: FAILED: 1 pages, 1 errors;" if code else "pages: ok: 1 pages, 1 warnings;")
+        found = len(lines) - 1  # every finding is a line before the summary
+        assert lines[-1].startswith(f"pages: FAILED: 1 pages, {found} errors;" if code else f"pages: ok: 1 pages, {found} warnings;")
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "folder"])
+def test_every_broken_record_of_a_file_is_listed_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], layout: str) -> None:
+    records = [good(id="a-1", page_type="essay"), GOOD, good(id="a-3", noise=[{"label": "banner", "text": "Home"}]), good(url="https://x.example/")]
+    if layout == "jsonl":
+        spec = tmp_path / "pages.jsonl"
+        spec.write_text(jsonl(*records[:2]) + "not json\n" + jsonl(*records[2:]), encoding="utf-8")
+        places = ["pages.jsonl:1", "pages.jsonl:3", "pages.jsonl:4", "pages.jsonl:5"]
+    else:
+        spec = tmp_path / "set"
+        spec.mkdir()
+        for number, record in enumerate(records):
+            (spec / f"r{number}.json").write_text(json.dumps(record), encoding="utf-8")
+        places = ["set/r0.json", "set/r2.json", "set/r3.json"]
+    assert main(["data", "validate", str(spec)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[2] for line in lines[:-1]] == places
+    assert lines[-1] == f"cleanbench: error: {spec}: {len(places)} broken records; nothing else checked"
+    assert "duplicate id 'flood-01'" in lines[-2]
+
+
+@pytest.mark.parametrize(
+    ("tag", "ok"),
+    [("en", True), ("pt-BR", True), ("zh-Hant-TW", True), ("sr-Latn", True), ("es-419", True), ("de-CH-1996", True), ("x-klingon", True),
+     ("english", False), ("en_US", False), ("e", False), ("en-", False), ("zh-Hant-Hans", False)],
+)
+def test_bcp47_tags(tag: str, ok: bool) -> None:
+    from cleanbench.gold.rules import is_bcp47
+
+    assert is_bcp47(tag) is ok

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from cleanbench import constants
-from cleanbench.cli.options import EXIT_FAILED, EXIT_OK, add_gold_options, emit_json
+from cleanbench.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_gold_options, emit_json
 
 
 def add_parser(commands: Any) -> None:
@@ -73,7 +74,23 @@ def validate_command(args: argparse.Namespace) -> int:
     from cleanbench.gold.load import load_gold
     from cleanbench.gold.schema import validate
 
-    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    from cleanbench.errors import GoldError
+    from cleanbench.gold.record_problems import record_problems
+
+    try:
+        gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    except GoldError:  # list every broken record, not only the first
+        problems = record_problems(args.spec, max_page_bytes=int(args.max_page_mb * 2**20))
+        if not problems:
+            raise
+        shown = problems if args.all else problems[: args.limit]
+        for problem in shown:
+            print(f"cleanbench: error: {problem}", file=sys.stderr)
+        if len(shown) < len(problems):
+            print(f"cleanbench: error: ... {len(problems) - len(shown)} more (--all lists every one)", file=sys.stderr)
+        if len(problems) > 1:
+            print(f"cleanbench: error: {args.spec}: {len(problems)} broken records; nothing else checked", file=sys.stderr)
+        return EXIT_USAGE
     strict = gold.strict if args.strict is None else args.strict
     report = validate(gold, set_name=gold.name, strict=strict)
     kind = "error" if strict else "warning"

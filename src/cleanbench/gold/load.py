@@ -249,19 +249,25 @@ def _load_folder(root: Path, *, name: str, spec: str, limit: int) -> GoldSet:
 
 def _folder_records(root: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any]]:
     for path in sorted(root.glob("*.json")):
-        where = f"{root.name}/{path.name}"
-        record = loads(read_utf8(path, where=where, max_bytes=max_page_bytes * 2), where=where, error=GoldError, document=True)
-        if not isinstance(record, dict):
-            raise GoldError(f"{where}: expected one JSON object per file")
-        if "html" not in record and "text" not in record:
-            html_path, text_path = path.with_suffix(".html"), path.with_suffix(".txt")
-            if text_path.exists() or text_path.is_symlink():
-                record["text"] = read_utf8(text_path, where=f"{root.name}/{text_path.name}", max_bytes=max_page_bytes)
-            elif html_path.exists() or html_path.is_symlink():
-                record["html"] = read_utf8(html_path, where=f"{root.name}/{html_path.name}", max_bytes=max_page_bytes)
-            else:
-                raise GoldError(f"{where}: fields 'html' and 'text': absent, and no {html_path.name} or {text_path.name} beside it")
-        yield _native(record, where=where, max_page_bytes=max_page_bytes)
+        yield folder_record(path, max_page_bytes=max_page_bytes)
+
+
+def folder_record(path: Path, *, max_page_bytes: int) -> dict[str, Any]:
+    """One page of a folder set (`<id>.json`, its page in the record or in `<id>.html`/`<id>.txt`), checked."""
+    root = path.parent
+    where = f"{root.name}/{path.name}"
+    record = loads(read_utf8(path, where=where, max_bytes=max_page_bytes * 2), where=where, error=GoldError, document=True)
+    if not isinstance(record, dict):
+        raise GoldError(f"{where}: expected one JSON object per file")
+    if "html" not in record and "text" not in record:
+        html_path, text_path = path.with_suffix(".html"), path.with_suffix(".txt")
+        if text_path.exists() or text_path.is_symlink():
+            record["text"] = read_utf8(text_path, where=f"{root.name}/{text_path.name}", max_bytes=max_page_bytes)
+        elif html_path.exists() or html_path.is_symlink():
+            record["html"] = read_utf8(html_path, where=f"{root.name}/{html_path.name}", max_bytes=max_page_bytes)
+        else:
+            raise GoldError(f"{where}: fields 'html' and 'text': absent, and no {html_path.name} or {text_path.name} beside it")
+    return native_record(record, where=where, max_page_bytes=max_page_bytes)
 
 
 def _jsonl_records(path: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any]]:
@@ -269,10 +275,10 @@ def _jsonl_records(path: Path, *, max_page_bytes: int) -> Iterator[dict[str, Any
     for where, record in read_json_lines(path, source=path.name, error=GoldError, max_line_bytes=2 * max_page_bytes):
         if not isinstance(record, dict):
             raise GoldError(f"{where}: expected a JSON object")
-        yield _native(record, where=where, max_page_bytes=max_page_bytes)
+        yield native_record(record, where=where, max_page_bytes=max_page_bytes)
 
 
-def _native(record: dict[str, Any], *, where: str, max_page_bytes: int) -> dict[str, Any]:
+def native_record(record: dict[str, Any], *, where: str, max_page_bytes: int) -> dict[str, Any]:
     """Check a record's structure (raising a named GoldError) and return it in the Arrow layout."""
     page = GoldPage.from_record(record, where=where)
     _check_size(page.text if page.text is not None else page.html, where=where, max_page_bytes=max_page_bytes)
@@ -292,7 +298,7 @@ def _generate(read: Any, root: str, fingerprint: str, max_page_bytes: int) -> It
     seen: dict[str, bool] = {}
     for record in read(Path(root), max_page_bytes=max_page_bytes):
         if not isinstance(record.get("meta"), str):
-            record = _native(record, where=f"{Path(root).name}: page {record.get('id')!r}", max_page_bytes=max_page_bytes)
+            record = native_record(record, where=f"{Path(root).name}: page {record.get('id')!r}", max_page_bytes=max_page_bytes)
         if record["id"] in seen:
             raise GoldError(f"{Path(root).name}: page {record['id']!r}: field 'id': duplicate id")
         seen[record["id"]] = True

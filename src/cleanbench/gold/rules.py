@@ -23,6 +23,25 @@ _DECLARED_LANG = re.compile(
 )
 
 
+# RFC 5646's tag structure (language, script, region, variants, extensions, private use), or a
+# private-use tag alone; case is not checked (BCP-47 tags are case-insensitive).
+_BCP47 = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # 4 to 8 letters are reserved, and none is registered
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+",
+    re.IGNORECASE,
+)
+
+
+def is_bcp47(tag: str) -> bool:
+    """Whether `tag` has the structure of a BCP-47 language tag (`de`, `pt-BR`, `zh-Hant-TW`, `x-klingon`)."""
+    return _BCP47.fullmatch(tag) is not None
+
+
 @dataclass(frozen=True)
 class Language:
     """A page's language for the tools that need one, and where it came from."""

@@ -240,12 +240,35 @@ class ValidationReport:
         return not (self.strict and self.findings)
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_WHOLE_PARAGRAPH_WORDS = 8  # shorter ones are mostly headings, which tables of contents and nav repeat
+
+
+def _paragraph_findings(page: GoldPage, *, paragraphs: list[str], visible: str) -> list[Finding]:
+    """A gold paragraph the page does not show (a typo, text from another page), and a `lang` that is not BCP-47."""
+    from cleanbench.gold.rules import is_bcp47
+
+    # White space is left out of this comparison: pages often join inline elements without any
+    # ("day.<a>#Tag</a>"), where an annotator wrote a space.
+    unspaced = "".join(visible.split())
+    found = [
+        Finding(page.id, "'gold_text'", f"paragraph {number} not found in the page's visible text: {paragraph[:60]!r}")
+        for number, paragraph in enumerate(paragraphs, start=1)
+        if "".join(paragraph.split()) not in unspaced
+    ]
+    if page.lang is not None and not is_bcp47(page.lang):
+        found.append(Finding(page.id, "'lang'", f"{page.lang!r} is not a BCP-47 language tag (e.g. 'de', 'pt-BR', 'zh-Hant')"))
+    return found
+
+
 def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> ValidationReport:
     """Check a set's pages beyond their structure.
 
-    Always an error (raised): duplicate ids. Doubtful gold: an empty `gold_text`; a `without` snippet
-    that occurs inside `gold_text` or a `with` snippet; a `with`/`without` snippet or noise span not found
-    in the page's visible text; a `with` snippet not found in `gold_text`. With `strict` (our own
+    Always an error (raised): duplicate ids. Doubtful gold: an empty `gold_text`; a gold paragraph not
+    found in the page's visible text; a `without` snippet that occurs inside `gold_text` or a `with`
+    snippet; a `with`/`without` snippet or noise span not found in the page's visible text; a `with`
+    snippet not found in `gold_text`; a noise span other than `duplicate` that holds a whole gold
+    paragraph of 8 words or more; a `lang` that is not a BCP-47 tag. With `strict` (our own
     fixtures) the report is not ok when anything was found; otherwise (an imported public set) findings
     are counted warnings. Comparisons are on whitespace-folded text, case kept.
     """
@@ -259,6 +282,7 @@ def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> Valid
         seen.add(page.id)
         visible = fold_whitespace(page.visible())
         gold = fold_whitespace(page.gold_text or "")
+        paragraphs = [fold_whitespace(p) for p in _BLANK_LINE.split(page.gold_text or "") if p.strip()]
         if page.gold_text is not None and not gold:
             findings.append(Finding(page.id, "'gold_text'", "empty: the gold says the page has no main content"))
         with_folded = [fold_whitespace(s) for s in page.with_snippets]
@@ -276,6 +300,11 @@ def validate(pages: Iterable[GoldPage], *, set_name: str, strict: bool) -> Valid
             elif any(snippet in kept for kept in with_folded):
                 findings.append(Finding(page.id, f"'without'[{index}]", f"snippet occurs inside a 'with' snippet: {snippet[:60]!r}"))
         for index, span in enumerate(page.noise):
-            if fold_whitespace(span.text) not in visible:
+            folded = fold_whitespace(span.text)
+            if folded not in visible:
                 findings.append(Finding(page.id, f"'noise'[{index}]", f"{span.label} span not found in the page's visible text: {span.text[:60]!r}"))
+            held = next((p for p in paragraphs if len(p.split()) >= _WHOLE_PARAGRAPH_WORDS and p in folded), None)
+            if span.label != "duplicate" and held is not None:
+                findings.append(Finding(page.id, f"'noise'[{index}]", f"{span.label} span holds a whole gold paragraph (only a 'duplicate' span may): {held[:60]!r}"))
+        findings.extend(_paragraph_findings(page, paragraphs=paragraphs, visible=visible))
     return ValidationReport(set_name=set_name, pages=count, findings=tuple(findings), strict=strict)
