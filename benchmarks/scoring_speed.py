@@ -211,7 +211,7 @@ def wcxb(data: Path, *, every: int) -> None:
 
     load_seconds, gold = _best(lambda: load_gold(f"wcxb:{data / 'wcxb-dev'}"), repeat=1)
     pages = list(gold.annotations())[::every]
-    inputs = [(row["html"], row["url"]) for row in gold.dataset.select(range(0, len(gold), every))]  # read before timing
+    inputs = [(row["html"], row["url"]) for row in gold.rows(["html", "url"])][::every]  # read before timing
     start = time.process_time()
     outputs = [trafilatura.extract(html, url=url, **CANONICAL) for html, url in inputs]
     extract_seconds = time.process_time() - start

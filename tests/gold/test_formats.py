@@ -75,7 +75,7 @@ def test_wcxb_pages_without_main_content(wcxb: GoldSet, public_data: Path) -> No
         truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
         if not truth.get("main_content"):
             lacking[path.stem] = truth.get("main_content")
-    rows = wcxb.dataset.select_columns(["id", "gold_text", "with"])
+    rows = wcxb.rows(["id", "gold_text", "with"])
     loaded = {row["id"]: row for row in rows if not row["gold_text"]}
     assert len(lacking) == 21
     assert {pid: row["gold_text"] for pid, row in loaded.items()} == lacking

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import cleanbench.gold.load as load
-from cleanbench.gold.load import GoldSet, load_gold
+from cleanbench.gold.load import load_gold
 
 
 def write_gold(path: Path, pages: int) -> Path:
@@ -21,7 +21,9 @@ def write_gold(path: Path, pages: int) -> Path:
 def test_digests_are_stored_and_read_back_without_recomputing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = str(write_gold(tmp_path / "set.jsonl", 3))
     first = load_gold(spec).page_digests()
-    stored = Path(load_gold(spec).dataset.cache_files[0]["filename"]).with_name("generator-train.page-digests.json")
+    warm = load_gold(spec)
+    assert warm.arrow_file is not None
+    stored = warm.arrow_file.with_name("generator-train.page-digests.json")
     assert json.loads(stored.read_text(encoding="utf-8")) == first
 
     def never(record: object) -> str:
@@ -34,8 +36,9 @@ def test_digests_are_stored_and_read_back_without_recomputing(tmp_path: Path, mo
 def test_a_subset_of_the_rows_computes_its_own_digests(tmp_path: Path) -> None:
     gold = load_gold(str(write_gold(tmp_path / "set.jsonl", 3)))
     full = gold.page_digests()
-    stored = Path(gold.dataset.cache_files[0]["filename"]).with_name("generator-train.page-digests.json")
-    subset = GoldSet(name="subset", spec="subset", dataset=gold.dataset.select([2, 0]))
+    assert gold.arrow_file is not None
+    stored = gold.arrow_file.with_name("generator-train.page-digests.json")
+    subset = gold.select(["p2", "p0"], name="subset")
     assert subset.page_digests() == {"p2": full["p2"], "p0": full["p0"]}
     assert json.loads(stored.read_text(encoding="utf-8")) == full
 
@@ -47,3 +50,27 @@ def test_a_dataset_outside_the_cache_gets_no_digest_file(tmp_path: Path) -> None
     digests = load_gold(str(saved)).page_digests()
     assert digests == gold.page_digests()
     assert not list(saved.glob("*.page-digests.json"))
+
+
+def test_a_warm_load_reads_the_import_cache_without_datasets(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    spec = str(write_gold(tmp_path / "set.jsonl", 3))
+    cold = load_gold(spec)
+    probe = (
+        "import sys\n"
+        "from cleanbench.gold.load import load_gold\n"
+        f"gold = load_gold({spec!r})\n"
+        "print(gold.digest(), len(gold), 'datasets' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [cold.digest(), "3", "False"]
+
+
+def test_an_edited_source_is_imported_again(tmp_path: Path) -> None:
+    path = write_gold(tmp_path / "set.jsonl", 3)
+    before = load_gold(str(path)).digest()
+    write_gold(path, 4)
+    after = load_gold(str(path))
+    assert (len(after), after.digest() != before) == (4, True)

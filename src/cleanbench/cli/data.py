@@ -71,11 +71,10 @@ def _counts(counts: dict[str, int] | Any) -> str:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from cleanbench.gold.load import load_gold
-    from cleanbench.gold.schema import validate
-
     from cleanbench.errors import GoldError
+    from cleanbench.gold.load import load_gold
     from cleanbench.gold.record_problems import record_problems
+    from cleanbench.gold.schema import validate
 
     try:
         gold = load_gold(args.spec, max_page_mb=args.max_page_mb)

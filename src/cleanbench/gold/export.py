@@ -29,8 +29,10 @@ def export_gold(gold: GoldSet, out: str | Path, *, fmt: str) -> Path:
             raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
         return target
     if fmt == "parquet":
+        import pyarrow.parquet as pq
+
         with atomic_file(target, binary=True) as out:
-            gold.dataset.to_parquet(out)
+            pq.write_table(gold.table, out)
     else:
         with atomic_file(target) as out:
             write_lines(out, (page.to_record() for page in gold), sort_keys=True)

@@ -38,7 +38,7 @@ class CachedOutcome:
 
 def default_cache_path() -> Path:
     """`<cache_root()>/predictions/predictions.sqlite3` (CLEANBENCH_CACHE_DIR respected)."""
-    from cleanbench.gold.load import cache_root
+    from cleanbench.cache_dir import cache_root
 
     return cache_root() / "predictions" / "predictions.sqlite3"
 

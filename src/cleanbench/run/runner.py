@@ -259,9 +259,8 @@ class _Execution:
             for page_id in self.gold.ids():
                 yield page_id, None, None
             return
-        columns = self.gold.dataset.select_columns(["id", "html", "text"])
-        for batch in columns.iter(batch_size=32):
-            yield from zip(batch["id"], batch["html"], batch["text"])
+        for row in self.gold.rows(["id", "html", "text"], batch_size=32):
+            yield row["id"], row["html"], row["text"]
 
     def _input(self, prefix: Prefix, page_id: str, *, html: str | None = None, text: str | None = None) -> PageInput | None:
         """What the prefix's last stage receives for a page; None when the page failed before it."""
@@ -321,12 +320,10 @@ def _page_facts(gold: GoldSet) -> dict[str, _PageFacts]:
     import json
 
     facts: dict[str, _PageFacts] = {}
-    columns = gold.dataset.select_columns(["id", "html", "url", "lang", "meta"])
-    for batch in columns.iter(batch_size=64):
-        for page_id, html, url, lang, meta in zip(batch["id"], batch["html"], batch["url"], batch["lang"], batch["meta"]):
-            language = page_language(lang=lang, html=html)
-            site = page_site(meta=json.loads(meta) if meta else {}, url=url)
-            facts[page_id] = _PageFacts(url=url, lang=language.tag, lang_source=language.source, site=site)
+    for row in gold.rows(["id", "html", "url", "lang", "meta"]):
+        language = page_language(lang=row["lang"], html=row["html"])
+        site = page_site(meta=json.loads(row["meta"]) if row["meta"] else {}, url=row["url"])
+        facts[row["id"]] = _PageFacts(url=row["url"], lang=language.tag, lang_source=language.source, site=site)
     return facts
 
 

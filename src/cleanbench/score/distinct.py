@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 
 def distinct(tokens: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """(types, ids): `types[ids[i]] == tokens[i]`, types in order of first appearance, ids int64."""
+    import pandas as pd  # here, not at import: commands that only read results (report, check) never load it
+
     ids, types = pd.factorize(np.array(tokens, dtype=object))
     return types.tolist(), ids
