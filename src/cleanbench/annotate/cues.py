@@ -68,8 +68,16 @@ _SOCIAL = frozenset(
 )
 _SHARE_LINK = re.compile(r"facebook\.com/sharer|twitter\.com/intent|x\.com/intent|wa\.me/|api\.whatsapp\.com|linkedin\.com/share|t\.me/share|pinterest\.\w+/pin/create|mailto:\?", re.I)
 _PRICE = regex.compile(r"[£€$¥₹₽₩]\s?\d|\d[\d.,]*\s?(?:€|£|\$|円|元|руб|zł|TL|₺|₹|₽|₩|원|rs\.?|रु)", regex.I)
+_QUANTITY = (
+    "million|millions|billion|billions|thousand|hundred|percent|per|mio|mrd|millionen|milliarden|milliard|milliards|"
+    "millones|milioni|miliardi|milionów|miliardów|млн|млрд|тыс|mln|bln|km|kg|cm|mm|years|days|hours|minutes|jahre|tage"
+)
 _DATE = regex.compile(
-    r"\b\d{1,2}\s?[./-]\s?\d{1,2}\b|\b\d{1,2}\.?\s+\p{L}{3,}|\b\p{L}{3,}\.?\s+\d{1,2}\b|\d{1,2}\s?月\s?\d{1,2}\s?日|\d{1,2}\s?[-–—]\s?\d{1,2}\s?\p{L}+"
+    rf"(?<![\d.,])(?:\d{{1,2}}\s?[/-]\s?\d{{1,2}}\b(?![.,]\d)|\d{{1,2}}\.\d{{1,2}}\.)"  # 12/6, 12-06, 12.06.
+    rf"|(?<![\d.,])\d{{1,2}}\.?\s+(?!(?:{_QUANTITY})\b)\p{{L}}{{3,}}"  # 14 June, 12. Juni, 5 de junio
+    rf"|\b(?!(?:{_QUANTITY})\b)\p{{L}}{{3,}}\.?\s+\d{{1,2}}\b(?![.,]\d)"  # June 14, Nov 20
+    r"|\d{1,2}\s?月\s?\d{1,2}\s?日",  # 11月8日
+    regex.IGNORECASE,
 )
 _WORD = regex.compile(r"\w+")
 SHORT_AD_WORDS = 40
@@ -235,11 +243,12 @@ def glued_cuts(owner: lxml.etree._Element, text: str) -> list[GluedCut]:
         return []
     cuts: list[GluedCut] = []
     first, last = children[0], children[-1]
-    if not (owner.text or "").strip():
+    leads = not (owner.text or "").strip()
+    if leads:
         cut = _glued_piece(first, text, at_start=True)
         if cut is not None:
             cuts.append(cut)
-    if last is not first and not (last.tail or "").strip():
+    if not (last.tail or "").strip() and (last is not first or not leads):
         cut = _glued_piece(last, text, at_start=False)
         if cut is not None:
             cuts.append(cut)

@@ -130,7 +130,8 @@ class _Facts:
     @property
     def voted(self) -> bool:
         """Kept by enough extractors, with no clutter cue against it."""
-        return self.kept >= VOTES_NEEDED and (self.markup is None or self.markup.label in (OPTIONAL, WEAK)) and self.text is None
+        weak_text = self.text is None or self.text.label == "ad"
+        return self.kept >= VOTES_NEEDED and (self.markup is None or self.markup.label in (OPTIONAL, WEAK)) and weak_text
 
 
 def _facts(candidate: _Candidate, *, kept: int) -> _Facts:
@@ -166,7 +167,7 @@ def _decide(
     markup, cue = fact.markup, fact.text
     if markup is not None and markup.label not in (OPTIONAL, WEAK):
         return markup.label, markup.reason, markup.group
-    if cue is not None:
+    if cue is not None and (cue.label != "ad" or fact.kept < VOTES_NEEDED):  # a date and a price: weak
         return cue.label, cue.reason, None
     if markup is not None and (markup.label == OPTIONAL or fact.kept < VOTES_NEEDED):
         return markup.label, markup.reason, markup.group

@@ -166,12 +166,12 @@ def _split(state: PageState, change: dict[str, Any]) -> tuple[PageState, dict[st
         starts=state.starts[:index] + tuple(starts) + state.starts[index + 1 :],
         guesses=state.guesses[:index] + (state.guesses[index],) * count + state.guesses[index + 1 :],
     )
-    return new, {"op": "join", "block": index, "count": count}
+    return new, {"op": "join", "block": index, "count": count, "label": state.labels[index], "start": state.starts[index]}
 
 
 def _join(state: PageState, change: dict[str, Any]) -> tuple[PageState, dict[str, Any]]:
     """Join `count` neighbouring pieces of one segment, from block `block`, back into one block (it
-    takes the first piece's label)."""
+    takes the first piece's label and span start, unless `label` and `start` say otherwise)."""
     index = _index(state, change.get("block"))
     count = change.get("count", 2)
     if isinstance(count, bool) or not isinstance(count, int) or count < 2 or index + count > len(state.blocks):
@@ -190,12 +190,18 @@ def _join(state: PageState, change: dict[str, Any]) -> tuple[PageState, dict[str
         "labels": list(state.labels[index : index + count]),
         "starts": list(state.starts[index : index + count]),
     }
+    label = change.get("label", state.labels[index])
+    if label not in LABELS:
+        raise AnnotationError(f"change 'join': unknown label {label!r} (known: {', '.join(LABELS)})")
+    start = change.get("start", state.starts[index])
+    if not isinstance(start, bool):
+        raise AnnotationError("change 'join': 'start' must be true or false")
     joined = replace(pieces[0], text="".join(piece.text for piece in pieces))
     new = replace(
         state,
         blocks=state.blocks[:index] + (joined,) + state.blocks[index + count :],
-        labels=state.labels[: index + 1] + state.labels[index + count :],
-        starts=state.starts[: index + 1] + state.starts[index + count :],
+        labels=state.labels[:index] + (label,) + state.labels[index + count :],
+        starts=state.starts[:index] + (start,) + state.starts[index + count :],
         guesses=state.guesses[: index + 1] + state.guesses[index + count :],
     )
     return new, undo
