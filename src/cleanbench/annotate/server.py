@@ -20,6 +20,7 @@ import secrets
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,6 +70,27 @@ class AnnotationServer(ThreadingHTTPServer):
         return f"http://{HOST}:{self.port}/"
 
 
+def refusal(
+    client: str, path: str, headers: Mapping[str, str], *, write: bool, hosts: Sequence[str], origins: Sequence[str], token: str
+) -> str | None:
+    """Why a request is refused (None: it is not): its client, `Host`, `Origin`, `Sec-Fetch-Site`, token."""
+    if client != HOST:
+        return f"requests come from {HOST} only"
+    if headers.get("Host", "") not in hosts:
+        return "foreign Host header"
+    origin = headers.get("Origin")
+    if origin is not None and origin not in origins:
+        return "foreign Origin header"
+    if headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return "cross-site request"
+    parts = urlsplit(path)
+    if write or parts.path.startswith(("/api/", "/render/")):
+        given = headers.get(TOKEN_HEADER) or parse_qs(parts.query).get("t", [""])[0]
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return "missing or wrong session token"
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: AnnotationServer
     protocol_version = "HTTP/1.1"
@@ -79,22 +101,16 @@ class _Handler(BaseHTTPRequestHandler):
     # -- checks -------------------------------------------------------------------------------------
 
     def _refusal(self, *, write: bool) -> str | None:
-        """Why this request is refused, or None."""
-        if self.client_address[0] != HOST:
-            return f"requests come from {HOST} only"
-        if self.headers.get("Host", "") not in self.server.allowed_hosts:
-            return "foreign Host header"
-        origin = self.headers.get("Origin")
-        if origin is not None and origin not in self.server.allowed_origins:
-            return "foreign Origin header"
-        if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-            return "cross-site request"
-        path = urlsplit(self.path).path
-        if write or path.startswith(("/api/", "/render/")):
-            given = self.headers.get(TOKEN_HEADER) or parse_qs(urlsplit(self.path).query).get("t", [""])[0]
-            if not hmac.compare_digest(given.encode(), self.server.token.encode()):
-                return "missing or wrong session token"
-        return None
+        server = self.server
+        return refusal(
+            self.client_address[0],
+            self.path,
+            self.headers,
+            write=write,
+            hosts=server.allowed_hosts,
+            origins=server.allowed_origins,
+            token=server.token,
+        )
 
     # -- routing ------------------------------------------------------------------------------------
 

@@ -397,11 +397,16 @@ document.addEventListener("keydown", (event) => {
   else if (LABEL_OF_KEY[key.toLowerCase()] && key.length === 1) { handled(); label(LABEL_OF_KEY[key.toLowerCase()]); }
 });
 
+// Shift+click selects a range of blocks, not text; a plain click that ends a text selection keeps it
+// (for a cut or a snippet) and only moves the current block.
+$("blocks").addEventListener("mousedown", (event) => { if (event.shiftKey) event.preventDefault(); });
 $("blocks").addEventListener("click", (event) => {
   const item = event.target.closest(".block");
   if (!item) return;
-  if (!selectedText()) move(Number(item.dataset.index), event.shiftKey);
-  else { view.anchor = null; view.current = Number(item.dataset.index); markSelection(); }
+  const index = Number(item.dataset.index);
+  if (event.shiftKey) move(index, true);
+  else if (!selectedText()) move(index, false);
+  else { view.anchor = null; view.current = index; markSelection(); }
 });
 $("prev").addEventListener("click", () => openPage(view.index - 1));
 $("next").addEventListener("click", () => openPage(view.index + 1));
