@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HTML = "<p>Top stories</p><p><span>20 Nov GET TICKETS</span>Until the walls are built.</p><p>The council said so.</p><ul><li>Share</li><li>Mail</li></ul>"
 
 
-def annotated(labels: list[str], starts: list[bool], *, cut: bool = True) -> PageState:
+def annotated(labels: list[str], starts: list[bool]) -> PageState:
     texts = ["Top stories", "20 Nov GET TICKETS", "Until the walls are built.", "The council said so.", "Share", "Mail"]
     sources = [0, 1, 1, 2, 3, 4]
     return PageState(

@@ -8,14 +8,19 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from cleanbench.annotate.guess import panel_guess
 from cleanbench.annotate.log import log_path
 from cleanbench.annotate.panel import Panel
-from cleanbench.annotate.server import APP_CSP, HOST, TOKEN_HEADER, AnnotationServer, refusal
+from cleanbench.annotate.server import (
+    APP_CSP,
+    HOST,
+    TOKEN_HEADER,
+    AnnotationServer,
+    refusal,
+)
 from cleanbench.annotate.session import Session
 from cleanbench.annotate.sources import read_sources
 from cleanbench.errors import AnnotationError

@@ -6,10 +6,10 @@ import gzip
 from pathlib import Path
 
 import pytest
+from helpers.warc import warc_file, warc_record
 
 from cleanbench.annotate.sources import page_url, read_sources
 from cleanbench.errors import AnnotationError
-from helpers.warc import warc_file, warc_record
 
 CAP = 1 << 20
 PAGE = b"<html><body><p>Sunday trains run every hour.</p></body></html>"

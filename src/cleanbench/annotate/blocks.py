@@ -20,7 +20,7 @@ SEGMENTATION = "blocks-1"
 """The version of the block segmentation: bump it whenever a page would be cut differently."""
 
 _SPACE = re.compile(r"\s+")
-_LINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+$", re.M)
+_LINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ _SOCIAL = frozenset(
         "condividi", "udostępnij", "поделиться", "مشاركة", "シェア", "分享", "공유", "공유하기",
     }
 )
-_SHARE_LINK = re.compile(r"facebook\.com/sharer|twitter\.com/intent|x\.com/intent|wa\.me/|api\.whatsapp\.com|linkedin\.com/share|t\.me/share|pinterest\.\w+/pin/create|mailto:\?", re.I)
+_SHARE_LINK = re.compile(r"facebook\.com/sharer|twitter\.com/intent|x\.com/intent|wa\.me/|api\.whatsapp\.com|linkedin\.com/share|t\.me/share|pinterest\.\w+/pin/create|mailto:\?", re.IGNORECASE)
 _PRICE = regex.compile(r"[£€$¥₹₽₩]\s?\d|\d[\d.,]*\s?(?:€|£|\$|円|元|руб|zł|TL|₺|₹|₽|₩|원|rs\.?|रु)", regex.I)
 _QUANTITY = (
     "million|millions|billion|billions|thousand|hundred|percent|per|mio|mrd|millionen|milliarden|milliard|milliards|"

@@ -14,13 +14,22 @@ A new span starts where the label changes, where the cue's element changes, and 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import lxml.etree
 
 from cleanbench.annotate.blocks import Segments, segment_html
-from cleanbench.annotate.cues import WEAK, Cue, content_region, glued_cuts, link_share, markup_cue, text_cue
+from cleanbench.annotate.cues import (
+    WEAK,
+    Cue,
+    content_region,
+    glued_cuts,
+    link_share,
+    markup_cue,
+    text_cue,
+)
 from cleanbench.annotate.panel import VOTES_NEEDED, Panel, PanelOutput, votes
 from cleanbench.annotate.sources import SourcePage
 from cleanbench.annotate.state import CONTENT, OPTIONAL, PageState, Piece
@@ -146,7 +155,7 @@ def _pieces(segments: Segments) -> list[_Candidate]:
     for index, (block, owner) in enumerate(zip(segments.blocks, segments.owners)):
         cuts = glued_cuts(owner, block.text)
         bounds = sorted({0, len(block.text), *(k for cut in cuts for k in (cut.start, cut.end))})
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in itertools.pairwise(bounds):
             text = block.text[start:end]
             if not text.strip():
                 continue

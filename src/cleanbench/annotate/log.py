@@ -80,5 +80,4 @@ class AnnotationLog:
 
 def page_events(events: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
     """The events after the first line, with their line numbers (for errors)."""
-    for number, event in enumerate(events[1:], start=2):
-        yield number, event
+    yield from enumerate(events[1:], start=2)

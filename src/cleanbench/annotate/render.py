@@ -6,7 +6,8 @@ attributes, no frames, objects, forms' targets, `<base>`, `<meta http-equiv>`, n
 sources); the response carries `RENDER_CSP` (`sandbox` without `allow-scripts`, so the document gets an
 opaque origin and runs no script; nothing may load but inline styles and `data:` images); and the tool
 shows it in an `<iframe sandbox>` without `allow-scripts` or `allow-same-origin`. The element of block
-`k` gets the id `cb-k` (k: the first block of that element), and `:target` outlines it.
+`k` gets the id `cb-k` (k: the first block of that element), and `:target` outlines it. Nothing is
+positioned (fixed banners and overlays would cover the text): the page reads top to bottom.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _URL_ATTRIBUTES = frozenset(
     {"href", "src", "srcset", "action", "formaction", "xlink:href", "{http://www.w3.org/1999/xlink}href", "ping", "background", "poster", "data", "codebase", "cite", "longdesc", "lowsrc", "dynsrc", "manifest", "target"}
 )
 _HIGHLIGHT = """
+*,*::before,*::after{position:static !important}
+body{margin:12px 16px !important;max-width:60em}
 :target{outline:3px solid #d97706 !important;outline-offset:3px;background:rgba(251,191,36,.18) !important;scroll-margin:30vh}
 a{cursor:default}
 """

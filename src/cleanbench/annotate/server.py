@@ -17,10 +17,10 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -95,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: AnnotationServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows the tool's own lines, not one per request
 
     # -- checks -------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routing ------------------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+    def do_GET(self) -> None:
         refusal = self._refusal(write=False)
         if refusal:
             return self._error(HTTPStatus.FORBIDDEN, refusal)
@@ -142,7 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.BAD_REQUEST, str(error))
         return self._error(HTTPStatus.NOT_FOUND, "no such path")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         refusal = self._refusal(write=True)
         if refusal:
             return self._error(HTTPStatus.FORBIDDEN, refusal)
@@ -156,17 +156,17 @@ class _Handler(BaseHTTPRequestHandler):
             if page.group(2) == "visit":
                 session.visit(index)
                 return self._json({"ok": True})
-            state, undo, notes = session.change(index, body.get("change"))
+            _, undo, notes = session.change(index, body.get("change"))
             return self._json({**self._page_json(index), "undo": undo, "notes": notes})
         except OutputError as error:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"not saved: {error}")
         except CleanbenchError as error:
             return self._error(HTTPStatus.CONFLICT, str(error))
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "GET and POST only")
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_PUT
 
     # -- payloads -----------------------------------------------------------------------------------
 

@@ -21,7 +21,13 @@ from typing import Any
 from cleanbench import __version__
 from cleanbench.annotate.blocks import SEGMENTATION
 from cleanbench.annotate.guess import Guess, Started
-from cleanbench.annotate.log import LOG_FORMAT, LOG_VERSION, AnnotationLog, log_path, page_events
+from cleanbench.annotate.log import (
+    LOG_FORMAT,
+    LOG_VERSION,
+    AnnotationLog,
+    log_path,
+    page_events,
+)
 from cleanbench.annotate.record import findings, page_record
 from cleanbench.annotate.sources import SourcePage
 from cleanbench.annotate.state import PageState, apply_change

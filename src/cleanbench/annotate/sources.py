@@ -36,10 +36,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a program"),
 )
 _TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|!|\?)")
-_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
-_CANONICAL = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.I)
-_OG_URL = re.compile(r"<meta\b[^>]*\bproperty\s*=\s*[\"']?og:url\b[^>]*>", re.I)
-_HREF = re.compile(r"\b(?:href|content)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+_CANONICAL = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
+_OG_URL = re.compile(r"<meta\b[^>]*\bproperty\s*=\s*[\"']?og:url\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"\b(?:href|content)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_ID = 100
 
@@ -233,5 +233,5 @@ def _unchunked(body: bytes) -> bytes:
 def _url_id(url: str | None, number: int) -> str:
     if not url:
         return f"record-{number}"
-    bare = re.sub(r"^[a-z]+://(www\.)?", "", url, flags=re.I)
+    bare = re.sub(r"^[a-z]+://(www\.)?", "", url, flags=re.IGNORECASE)
     return page_id(bare)

@@ -13,6 +13,7 @@ it came from (`source`), so that pieces of one segment join again without a spac
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -152,7 +153,7 @@ def _split(state: PageState, change: dict[str, Any]) -> tuple[PageState, dict[st
     if cuts[0] <= 0 or cuts[-1] >= len(piece.text):
         raise AnnotationError(f"change 'split': offsets must lie inside the block's {len(piece.text)} characters, got {cuts}")
     bounds = [0, *cuts, len(piece.text)]
-    texts = [piece.text[a:b] for a, b in zip(bounds, bounds[1:])]
+    texts = [piece.text[a:b] for a, b in itertools.pairwise(bounds)]
     if any(not text.strip() for text in texts):
         raise AnnotationError("change 'split': every piece must hold some text (a cut at white space only makes an empty piece)")
     count = len(texts)

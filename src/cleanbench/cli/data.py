@@ -142,7 +142,7 @@ def agree_command(args: argparse.Namespace) -> int:
     print(tabulate(rows, headers=("agreement", "value", "pages"), tablefmt="simple", disable_numparse=True))
     worst = result.most_disagreeing(args.top)
     if worst:
-        print(f"\npages that disagree most (blocks labelled alike, gold text words F1):")
+        print("\npages that disagree most (blocks labelled alike, gold text words F1):")
         print(tabulate([(p.page_id, f"{p.same_blocks}/{p.blocks}", _number(p.words_f1)) for p in worst],
                        headers=("page", "blocks alike", "words F1"), tablefmt="simple", disable_numparse=True))
     print(f"\nsignature: {result.signature}")

@@ -155,8 +155,10 @@ function renderDetails() {
     return item;
   }));
   const failed = Object.keys(page.failures || {});
+  const changed = state.labels.filter((label, i) => label !== state.guesses[i]).length;
   $("counts").textContent = `gold text ${page.counts.gold_words} words · ${page.counts.noise} clutter spans · ` +
-    `${page.counts.optional} optional · ${state.blocks.length} blocks` + (failed.length ? ` · did not run: ${failed.join(", ")}` : "");
+    `${page.counts.optional} optional · ${changed} of ${state.blocks.length} blocks changed from the guess` +
+    (failed.length ? ` · did not run: ${failed.join(", ")}` : "");
 }
 
 function snippetList(list, snippets, kind) {
@@ -359,8 +361,12 @@ function showPages() {
     mark.className = "mark";
     mark.textContent = page.done ? "\u2713" : "";
     const name = document.createElement("span");
-    name.textContent = `${page.id}${page.changes ? ` · ${page.changes} changes` : ""}`;
-    item.append(mark, name);
+    name.textContent = page.id;
+    const note = document.createElement("span");
+    note.className = "note";
+    note.textContent = page.done ? "  done" : page.changes ? `  ${page.changes} changes` : page.guessed ? "  guessed" : "";
+    if (i === view.index) item.classList.add("current");
+    item.append(mark, name, note);
     item.addEventListener("click", () => { $("pages-dialog").close(); openPage(i); });
     return item;
   }));
