@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ def add_parser(commands: Any) -> None:
 
 
 def annotate_command(args: argparse.Namespace) -> int:
+    import threading
     import webbrowser
 
     from cleanbench.annotate.guess import panel_guess
@@ -57,8 +59,11 @@ def annotate_command(args: argparse.Namespace) -> int:
         print(f"annotating {len(pages)} pages into {session.out} (every change is logged in {session.log.path}){resumed}")
         print(f"open {server.url} in a browser (Ctrl-C stops; run the same command again to resume)", flush=True)
         session.start_guessing()
-        if not args.no_browser and not webbrowser.open(server.url):
-            print("no browser found here: open the address above yourself", file=sys.stderr)
+        if not args.no_browser:
+            if _has_display():  # a console browser (lynx, w3m) would take the terminal, and runs no script
+                threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+            else:
+                print("no graphical browser here: open the address above in one (over ssh: ssh -L PORT:127.0.0.1:PORT)", file=sys.stderr)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -69,3 +74,8 @@ def annotate_command(args: argparse.Namespace) -> int:
         done = session.write_output()
         print(f"stopped: {done} of {len(pages)} pages done in {session.out}")
     return EXIT_OK
+
+
+def _has_display() -> bool:
+    """Whether a graphical browser can open here: macOS, Windows, or an X or Wayland display."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
