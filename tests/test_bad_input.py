@@ -130,6 +130,27 @@ def values_as_a_list(run: Path) -> str:
     return json.dumps(raw)
 
 
+def annotate(folder: Path, page: bytes, *, name: str = "page.html", out: str | None = None) -> list[str]:
+    (folder / name).write_bytes(page)
+    return ["annotate", str(folder / name), "--out", out or str(folder / "mine.jsonl"), "--no-browser"]
+
+
+def truncated_warc(folder: Path) -> list[str]:
+    from helpers.warc import warc_file, warc_record
+
+    data = warc_file([warc_record("https://a.example/1", b"<p>one</p>"), warc_record("https://a.example/2", b"<p>two</p>" * 40)])
+    return annotate(folder, data[:-120], name="crawl.warc")
+
+
+def annotation_without_log(folder: Path) -> list[str]:
+    (folder / "mine.jsonl").write_bytes(record_line())
+    return annotate(folder, b"<p>Some words of a page.</p>")
+
+
+def agree_on_other_pages(folder: Path) -> list[str]:
+    return ["data", "agree", str(jsonl(folder, record_line(), "a.jsonl")), str(jsonl(folder, record_line(html="<p>Another page.</p>", gold_text="Another page."), "b.jsonl"))]
+
+
 def finished_result(folder: Path) -> Path:
     """A real, finished run folder of the bundled set's first pages, to gate and report on."""
     return Path(folder.parent / "done")
@@ -174,6 +195,14 @@ CASES = [
     Case("report --html unwritable", lambda f: ["report", str(finished_result(f)), "--html", UNWRITABLE], "cleanbench-no-such-folder/out: cannot create this folder"),
     Case("report --plots unwritable", lambda f: ["report", str(finished_result(f)), "--plots", UNWRITABLE], "cleanbench-no-such-folder/out: cannot create this folder"),
     Case("data export unwritable", lambda f: ["data", "export", str(jsonl(f, record_line())), UNWRITABLE + ".jsonl"], "cleanbench-no-such-folder: cannot create this folder"),
+    # annotate and agree
+    Case("annotate a PNG", lambda f: annotate(f, b"\x89PNG\r\n\x1a\n" + b"\0" * 32), "page.html: not an HTML page (a PNG image)"),
+    Case("annotate plain text", lambda f: annotate(f, b"no markup here at all", name="notes.htm"), "notes.htm: not an HTML page (no HTML tag"),
+    Case("annotate a truncated WARC", truncated_warc, "crawl.warc: truncated WARC: record 2 ends after"),
+    Case("annotate --out unwritable", lambda f: annotate(f, b"<p>Some words.</p>", out=UNWRITABLE + ".jsonl"), "cleanbench-no-such-folder: cannot create this folder"),
+    Case("annotate --out not jsonl", lambda f: annotate(f, b"<p>Some words.</p>", out=str(f / "mine.json")), "mine.json: the output must be a .jsonl file"),
+    Case("annotate over a file without its log", annotation_without_log, "mine.jsonl: exists, and has no annotation log beside it"),
+    Case("agree on different pages", agree_on_other_pages, "page 'p1': the two annotations hold different pages"),
     Case("check --update unwritable", lambda f: ["check", str(finished_result(f)), "--baseline", UNWRITABLE + ".json", "--update"], "cleanbench-no-such-folder: cannot create this folder"),
 ]
 

@@ -15,6 +15,9 @@ DEFAULT_MAX_PAGE_MB = 32.0
 """A page's decoded size cap: six times the largest page of the public sets (a WCXB page of 5.3 MB)."""
 EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "parquet", "hf")
 
+# the annotation tool (cleanbench.annotate)
+DEFAULT_ANNOTATE_PORT = 8765
+
 # scoring (cleanbench.score.bootstrap, cleanbench.score.scoring)
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 12345

@@ -57,3 +57,8 @@ class MetricError(CleanbenchError):
 
 class OutputError(CleanbenchError):
     """A file or folder cannot be written (no such folder, no permission, not a folder, a full disk)."""
+
+
+class AnnotationError(CleanbenchError):
+    """An annotation cannot go on: unreadable pages to annotate, a change that does not apply, or a log that
+    does not match the pages."""

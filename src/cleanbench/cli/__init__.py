@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cleanbench import __version__
-from cleanbench.cli import check, data, report, run, score, stages
+from cleanbench.cli import annotate, check, data, report, run, score, stages
 from cleanbench.cli.options import EXIT_USAGE
 from cleanbench.errors import CleanbenchError
 
 Command = Callable[[argparse.Namespace], int]
-COMMANDS = (data, run, score, report, check, stages)
+COMMANDS = (data, annotate, run, score, report, check, stages)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`cleanbench data info | validate | export`: inspect, check and write gold sets."""
+"""`cleanbench data info | validate | export | agree`: inspect, check, write and compare gold sets."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def add_parser(commands: Any) -> None:
     export.add_argument("--format", choices=constants.EXPORT_FORMATS, default="jsonl")
     add_gold_options(export)
     export.set_defaults(handler=export_command)
+
+    agree = sub.add_parser("agree", help="how well two annotations of the same pages agree (gold text, noise spans, blocks)")
+    agree.add_argument("a", help="one annotation (a gold set spec: a .jsonl file, a folder, ...)")
+    agree.add_argument("b", help="the other annotation of the same pages")
+    agree.add_argument("--top", type=int, default=10, help="pages that disagree most to list (default 10)")
+    agree.add_argument("--format", choices=("text", "json"), default="text")
+    add_gold_options(agree)
+    agree.set_defaults(handler=agree_command)
 
 
 def info_command(args: argparse.Namespace) -> int:
@@ -123,3 +131,39 @@ def export_command(args: argparse.Namespace) -> int:
     written = export_gold(gold, args.out, fmt=args.format)
     print(f"wrote {len(gold)} pages of {gold.name} to {written} ({args.format}); digest {gold.digest()}")
     return EXIT_OK
+
+
+def agree_command(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from cleanbench.annotate.agree import agree
+    from cleanbench.gold.load import load_gold
+    from cleanbench.gold.schema import NOISE_LABELS
+
+    first, second = load_gold(args.a, max_page_mb=args.max_page_mb), load_gold(args.b, max_page_mb=args.max_page_mb)
+    result = agree(first, second, digests=(first.digest(), second.digest()))
+    if args.format == "json":
+        emit_json(result.to_json(top=args.top))
+        return EXIT_OK
+    print(f"{first.name} vs {second.name}: {len(result.pages)} pages in both"
+          + (f"; only in {first.name}: {len(result.only_a)}" if result.only_a else "")
+          + (f"; only in {second.name}: {len(result.only_b)}" if result.only_b else ""))
+    rows = [("gold text (words F1)", _number(result.words_f1), len([p for p in result.pages if p.words_f1 is not None]))]
+    for label in NOISE_LABELS:
+        f1, pages = result.label_f1(label)
+        if pages:
+            rows.append((f"noise: {label} (words F1)", _number(f1), pages))
+    rows.append((f"blocks: observed agreement ({result.blocks} blocks)", _number(result.observed), len(result.pages)))
+    rows.append(("blocks: Cohen's kappa", _number(result.kappa), len(result.pages)))
+    print(tabulate(rows, headers=("agreement", "value", "pages"), tablefmt="simple", disable_numparse=True))
+    worst = result.most_disagreeing(args.top)
+    if worst:
+        print("\npages that disagree most (blocks labelled alike, gold text words F1):")
+        print(tabulate([(p.page_id, f"{p.same_blocks}/{p.blocks}", _number(p.words_f1)) for p in worst],
+                       headers=("page", "blocks alike", "words F1"), tablefmt="simple", disable_numparse=True))
+    print(f"\nsignature: {result.signature}")
+    return EXIT_OK
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
