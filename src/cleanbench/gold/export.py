@@ -31,9 +31,9 @@ def export_gold(gold: GoldSet, out: str | Path, *, fmt: str) -> Path:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        with atomic_file(target, binary=True) as out:
-            pq.write_table(gold.table, out)
+        with atomic_file(target, binary=True) as handle:
+            pq.write_table(gold.table, handle)
     else:
-        with atomic_file(target) as out:
-            write_lines(out, (page.to_record() for page in gold), sort_keys=True)
+        with atomic_file(target) as handle:
+            write_lines(handle, (page.to_record() for page in gold), sort_keys=True)
     return target

@@ -23,8 +23,8 @@ def render_score_tables(scoring: Scoring) -> str:
         shown = [value.name for value in metric.values if value.aggregation != "micro" or metric.headline == value.name]
         headline = metric.headline
 
-        def rank(row: Any, metric_name: str = metric.name, higher: bool = metric.higher_is_better) -> tuple[bool, float]:
-            value = row.metrics[metric_name].values[headline].value
+        def rank(row: Any, metric_name: str = metric.name, higher: bool = metric.higher_is_better, value_name: str = headline) -> tuple[bool, float]:
+            value = row.metrics[metric_name].values[value_name].value
             return (value is None, -(value or 0.0) if higher else (value or 0.0))
 
         table = []

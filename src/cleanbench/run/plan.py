@@ -162,7 +162,7 @@ def make_plan(specs: Sequence[str], *, cmd_versions: Mapping[str, str]) -> Plan:
             not_installed[pipeline.name] = missing
             continue
         parent = None
-        for depth, (spec, stage) in enumerate(zip(pipeline.specs, pipeline.stages), start=1):
+        for depth, stage in enumerate(pipeline.stages, start=1):
             key = tuple(s.canonical for s in pipeline.specs[:depth])
             if key not in prefixes:
                 own = code_digest(stage)
