@@ -93,7 +93,7 @@ def run_sets(*, only: set[str] | None, workers: int | None) -> dict[str, float]:
         gold = load_gold(spec)
         cache = PredictionCache()
         try:
-            benchmark(gold, names(), metrics=list(metrics), out=RUNS / stem, workers=workers, cache=cache, progress=None)
+            benchmark(gold, names("extractor"), metrics=list(metrics), out=RUNS / stem, workers=workers, cache=cache, progress=None)
         finally:
             cache.close()
         seconds[stem] = time.perf_counter() - start

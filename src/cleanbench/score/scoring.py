@@ -52,6 +52,8 @@ class PageInfo:
     def slice_values(self, kind: str) -> tuple[str, ...]:
         if kind == "noise":
             return self.noise_labels
+        if kind == "lang":  # by language, not by regional variant: en-GB and en-US pages are English pages
+            return (self.lang.replace("_", "-").split("-", 1)[0].lower(),) if self.lang else ()
         value = getattr(self, kind)
         return (value,) if value else ()
 
@@ -263,10 +265,11 @@ def summarize(
                 slices={
                     kind: {
                         value: {
-                            metric.name: _scores(metric, counts, ids, signature=signed[metric.name], bootstrap=bootstrap, min_pages=min_pages)
+                            metric.name: _scores(metric, counts, ids, signature=signed[metric.name], bootstrap=bootstrap, min_pages=min_pages, sign_values=False)
                             for metric, counts in by_metric
                         }
                         for value, ids in values.items()
+                        if len(ids) >= min_pages  # a smaller slice has no estimate: left out, not stored blank
                     }
                     for kind, values in groups.items()
                 },
@@ -294,9 +297,13 @@ def _scores(
     signature: Mapping[str, str],
     bootstrap: Bootstrap,
     min_pages: int,
+    sign_values: bool = True,
 ) -> MetricScores:
     """One metric over some pages: its values (none under `min_pages` scored pages), each with its
-    aggregation and signature, and the pages scored and skipped."""
+    aggregation and (`sign_values`) signature, and the pages scored and skipped. A slice's values are
+    not signed one by one: the metric's signature says how they were made, and a result holds a slice
+    for every page type, language, label and site (signing each value took a bundled run's result.json
+    from 2 MB to 50 MB)."""
     scored = {page: counts[page] for page in page_ids if page in counts}
     found = estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages)
     return MetricScores(
@@ -304,7 +311,7 @@ def _scores(
         higher_is_better=metric.higher_is_better,
         signature=signature[metric.headline],
         values={
-            value.name: replace(found[value.name], aggregation=value.aggregation, signature=signature[value.name])
+            value.name: replace(found[value.name], aggregation=value.aggregation, signature=signature[value.name] if sign_values else None)
             for value in metric.values
         },
         pages=len(scored),
