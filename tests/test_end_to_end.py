@@ -169,6 +169,7 @@ def test_a_run_into_a_folder_keeps_its_earlier_rows(tmp_path: Path, capsys: pyte
     assert "rows from an earlier run in this output folder: everything" in err
 
 
+@pytest.mark.extras  # html-text: the `all` extra
 def test_ranked_rows_are_compared_with_their_rank_leader(tmp_path: Path) -> None:
     # The leaderboard's ties come from paired comparisons made when the run is assembled: two ranked
     # rows (not bounds) must give one comparison on the main metric.

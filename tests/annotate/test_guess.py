@@ -100,6 +100,7 @@ def news_en_12() -> Started:
     return guessed[page.id]
 
 
+@pytest.mark.extras  # the panel's resiliparse, readability and boilerpy3: the `all` extra
 def test_the_guess_of_a_page_with_glued_clutter(news_en_12: Started) -> None:
     state = news_en_12.state
     assert [signature.split("@")[0] for signature in news_en_12.panel] == list(PANEL) and news_en_12.failures == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def test_a_saved_page_names_its_url(html: str, url: str | None) -> None:
     assert page_url(html) == url
 
 
+@pytest.mark.extras  # FastWARC comes with resiliparse: the `all` extra
 @pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
 def test_the_html_responses_of_a_warc(tmp_path: Path, compress: bool) -> None:
     records = [
@@ -79,19 +81,20 @@ def truncated(path: Path) -> None:
     path.write_bytes(data[:-200])
 
 
+WARC = pytest.mark.extras  # FastWARC comes with resiliparse: the `all` extra
 BAD = [
     ("picture.html", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "picture.html: not an HTML page (a PNG image)"),
     ("report.html", lambda p: p.write_bytes(b"%PDF-1.7 ..."), "report.html: not an HTML page (a PDF document)"),
     ("notes.html", lambda p: p.write_text("just some words, no markup at all", encoding="utf-8"), "notes.html: not an HTML page (no HTML tag in its first 64 KB)"),
     ("blob.html", lambda p: p.write_bytes(b"<p>x</p>" + bytes(range(256)) * 4), "blob.html: not an HTML page (binary data)"),
-    ("cut.warc", truncated, "cut.warc: truncated WARC: record 2 ends after"),
-    ("cut.warc.gz", lambda p: p.write_bytes(gzip.compress(warc_file([warc_record("https://a.example/1", PAGE * 50)]))[:-60]), "cut.warc.gz: truncated WARC: record 1"),
-    ("noise.warc", lambda p: p.write_bytes(b"this is not a warc\n" * 5), "noise.warc: not a readable WARC file"),
+    pytest.param("cut.warc", truncated, "cut.warc: truncated WARC: record 2 ends after", marks=WARC),
+    pytest.param("cut.warc.gz", lambda p: p.write_bytes(gzip.compress(warc_file([warc_record("https://a.example/1", PAGE * 50)]))[:-60]), "cut.warc.gz: truncated WARC: record 1", marks=WARC),
+    pytest.param("noise.warc", lambda p: p.write_bytes(b"this is not a warc\n" * 5), "noise.warc: not a readable WARC file", marks=WARC),
     ("missing.html", lambda p: None, "missing.html: no such file or folder"),
 ]
 
 
-@pytest.mark.parametrize(("name", "make", "message"), BAD, ids=[name for name, _, _ in BAD])
+@pytest.mark.parametrize(("name", "make", "message"), BAD, ids=[case.values[0] if hasattr(case, "values") else case[0] for case in BAD])
 def test_what_is_not_a_page_is_one_clear_error(tmp_path: Path, name: str, make, message: str) -> None:
     path = tmp_path / name
     make(path)
@@ -99,6 +102,16 @@ def test_what_is_not_a_page_is_one_clear_error(tmp_path: Path, name: str, make, 
         read_sources([path], max_page_bytes=CAP)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_warc_without_fastwarc_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by CI's lowest-versions job, which installs no optional extractor: a ModuleNotFoundError traceback.
+    monkeypatch.setitem(sys.modules, "fastwarc", None)
+    monkeypatch.setitem(sys.modules, "fastwarc.warc", None)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(warc_file([warc_record("https://a.example/1", PAGE)]))
+    with pytest.raises(AnnotationError, match=r"crawl\.warc: reading a WARC file needs FastWARC.*pip install 'cleanbench\[all\]'"):
+        read_sources([path], max_page_bytes=CAP)
 
 
 def test_an_empty_folder_says_what_it_looks_for(tmp_path: Path) -> None:

@@ -158,8 +158,10 @@ def _unique(pages: list[SourcePage]) -> list[SourcePage]:
 def read_warc(path: Path, *, max_page_bytes: int) -> Iterator[SourcePage]:
     """The HTML responses (status 200, text/html or XHTML) of a WARC file. A record cut short (a file
     truncated mid-copy) or a damaged header is an `AnnotationError` naming the file and record."""
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
-
+    try:
+        from fastwarc.warc import ArchiveIterator, WarcRecordType
+    except ImportError:
+        raise AnnotationError(f"{path}: reading a WARC file needs FastWARC, which comes with resiliparse: pip install 'cleanbench[all]'") from None
     try:
         stream = path.open("rb")
     except OSError as error:
