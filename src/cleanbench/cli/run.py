@@ -73,6 +73,8 @@ def run_command(args: argparse.Namespace) -> int:
             progress=args.progress,
             bootstrap=Bootstrap(resamples=args.resamples, seed=args.seed, confidence=args.confidence),
             cmd_versions=dict(args.cmd_version),
+            engine=args.engine,
+            ray_address=args.ray_address,
         )
     finally:
         if cache is not None:
@@ -102,6 +104,8 @@ def extract_command(args: argparse.Namespace) -> int:
             out=Path(args.out),
             progress=args.progress,
             cmd_versions=dict(args.cmd_version),
+            engine=args.engine,
+            ray_address=args.ray_address,
         )
     finally:
         if cache is not None:
