@@ -12,12 +12,13 @@ progress, and the engine only decides where a batch of (page, stage) jobs runs.
 - **Outcomes** stream back one per job as it completes (a Ray generator task), and are handed to the
   driver then: a batch cut short loses no finished page.
 - **Budget.** Ray has no task timeout. A batch may take the sum of its pages' timeouts, a load timeout per
-  stage it holds and `BATCH_SLACK_S`; past that the driver cancels it with force. Of its unfinished jobs,
-  the one that was running, if it has run longer than its own timeout, is a `timeout`; the others are
-  sent again.
-- **Lost tasks.** A batch whose Ray worker or node died is sent again, its finished pages kept; a job
-  whose batch died `MAX_BATCH_DEATHS` times while it was the one running is a `crash`. Ray never
-  retries a task itself (`max_retries=0`): a page's error is never run twice.
+  stage it holds and `BATCH_SLACK_S`; past that the driver cancels it with force. (The sandbox inside
+  enforces each page's timeout, so only a frozen Ray worker or node gets there.)
+- **Batches cut short** (cancelled, or their Ray worker or node died) keep every outcome that arrived.
+  The job that was running is sent again alone, the others back in line: a job alone in a batch that
+  overruns is a `timeout`, one alone in a batch whose worker dies `MAX_BATCH_DEATHS` times is a
+  `crash`; no other job is ever judged by what happened to its batch. Ray never retries a task itself
+  (`max_retries=0`): a page's error is never run twice.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from cleanbench.run.worker import StageDefinition
 BATCH_JOBS = 16  # jobs per Ray task: amortizes a task's dispatch over many pages, and keeps a lost batch small
 BATCH_SLACK_S = 60.0  # beyond its pages' timeouts and its stages' load timeouts: the sandbox's start, a busy node
 MAX_BATCH_DEATHS = 3  # a job running when its batch died this many times is a crash
-MAX_UNSTARTED_DEATHS = 10  # batches in a row dying before they start: the cluster cannot run them
 LOCAL_OBJECT_STORE_MB = 512  # the object store of a Ray started here (it spills to disk when full)
 INSTALL_HINT = "the ray engine needs Ray: pip install 'cleanbench[ray]'"
 
@@ -85,7 +85,8 @@ class RayEngine:
         self._task: Any = None
         self._slots = 1
         self._deaths: dict[int, int] = {}
-        self._lost_unstarted = 0  # batches in a row that died before they started
+        self._again: deque[Job] = deque()  # the unfinished jobs of batches cut short: sent first
+        self._solo: deque[Job] = deque()  # jobs that were (or may have been) running when their batch was cut short
 
     def __enter__(self) -> RayEngine:
         import ray
@@ -137,14 +138,14 @@ class RayEngine:
         """Run the jobs in Ray tasks; yield each outcome as it arrives (completion order), once per job."""
         ray = self._ray
         pending = iter(jobs)
-        again: deque[Job] = deque()  # jobs of batches cut short: sent first
+        self._again.clear()
+        self._solo.clear()
         definitions = None  # put with the first batch: the runner adds a level's stages as it starts drawing jobs
         flight: dict[Any, _Batch] = {}
         try:
             while True:
                 while len(flight) < self._slots:
-                    batch = [again.popleft() for _ in range(min(len(again), BATCH_JOBS))]
-                    batch += [job for _, job in zip(range(BATCH_JOBS - len(batch)), pending)]
+                    batch = self._next_batch(pending)
                     if not batch:
                         break
                     if definitions is None:
@@ -156,16 +157,23 @@ class RayEngine:
                 wait_s = max(0.0, min(batch.sent + batch.budget for batch in flight.values()) - now)
                 ready, _ = ray.wait(list(flight), num_returns=1, timeout=min(wait_s, 5.0))
                 for generator in ready:
-                    yield from self._take(generator, flight, again)
+                    yield from self._take(generator, flight)
                 now = time.monotonic()
                 for generator, batch in list(flight.items()):
                     if now >= batch.sent + batch.budget:
                         ray.cancel(generator, force=True)
                         del flight[generator]
-                        yield from self._cut_short(batch, again, overran=True)
+                        yield from self._cut_short(batch, overran=True)
         finally:
             for generator in flight:
                 ray.cancel(generator, force=True)
+
+    def _next_batch(self, pending: Iterator[Job]) -> list[Job]:
+        """A suspect job alone; else the jobs of batches cut short, then new ones, up to BATCH_JOBS."""
+        if self._solo:
+            return [self._solo.popleft()]
+        batch = [self._again.popleft() for _ in range(min(len(self._again), BATCH_JOBS))]
+        return batch + [job for _, job in zip(range(BATCH_JOBS - len(batch)), pending)]
 
     def _submit(self, batch: list[Job], definitions: Any) -> Any:
         environ, path = (dict(os.environ), list(sys.path)) if self.address is None else (None, None)  # a Ray started here runs on this machine
@@ -177,7 +185,7 @@ class RayEngine:
         now = time.monotonic()
         return _Batch(jobs=jobs, open={job.key: job for job in jobs}, sent=now, budget=budget, heard=now, stages=stages)
 
-    def _take(self, generator: Any, flight: dict[Any, _Batch], again: deque[Job]) -> Iterator[Outcome]:
+    def _take(self, generator: Any, flight: dict[Any, _Batch]) -> Iterator[Outcome]:
         """What a ready batch sent: an outcome, its end, or its death."""
         ray = self._ray
         batch = flight[generator]
@@ -185,7 +193,7 @@ class RayEngine:
             kind, outcome, isolation = ray.get(next(generator))
         except StopIteration:
             del flight[generator]
-            again.extend(job for job in batch.jobs if job.key in batch.open)  # none, unless the sandbox lost one
+            self._again.extend(job for job in batch.jobs if job.key in batch.open)  # none, unless the sandbox lost one
             return
         except ray.exceptions.RayTaskError as error:  # our code raised inside the task: not a page's doing
             del flight[generator]
@@ -195,41 +203,41 @@ class RayEngine:
             raise RunError(f"a Ray task failed: {' '.join(str(error).split())[:500]}") from None
         except ray.exceptions.RayError:  # its worker or node died
             del flight[generator]
-            yield from self._cut_short(batch, again, overran=False)
+            yield from self._cut_short(batch, overran=False)
             return
         batch.heard = time.monotonic()
         self._note_isolation(isolation)
         if kind == "started":
             batch.started = batch.heard
-            self._lost_unstarted = 0
-            return
-        if batch.open.pop(outcome.key, None) is not None:
+        elif batch.open.pop(outcome.key, None) is not None:
             yield outcome
 
-    def _cut_short(self, batch: _Batch, again: deque[Job], *, overran: bool) -> Iterator[Outcome]:
-        """A batch that ran past its budget (cancelled) or died: its unfinished jobs are sent again, but for
-        the one it was running when that one ran past its own timeout (a timeout), or has now died with its
-        batch `MAX_BATCH_DEATHS` times (a crash)."""
+    def _cut_short(self, batch: _Batch, *, overran: bool) -> Iterator[Outcome]:
+        """A batch that ran past its budget (cancelled) or died: nothing it finished is lost, and nothing it
+        had not finished is judged on a guess.
+
+        The job that was running is the first unfinished one, or the one after it (an outcome may be lost
+        in flight with its Ray worker): it is sent again alone, and the rest of the batch goes back in line.
+        A job alone in its batch is the one that ran: past its budget it is a `timeout`; dead with its
+        Ray worker `MAX_BATCH_DEATHS` times, a `crash`; otherwise it is sent alone again.
+        """
         unfinished = [job for job in batch.jobs if job.key in batch.open]
         if not unfinished:
             return
-        head = unfinished[0]
-        if batch.started is None and not overran:
-            self._lost_unstarted += 1
-            if self._lost_unstarted >= MAX_UNSTARTED_DEATHS:
-                raise RunError(f"{MAX_UNSTARTED_DEATHS} Ray tasks in a row died before they started: is cleanbench installed on every node?")
-        if batch.started is not None:
-            ran = time.monotonic() - batch.heard
-            if overran and ran > self.limits.timeout:
-                unfinished.pop(0)
-                yield Outcome(head.key, "timeout", error=f"timed out after {ran:.1f} s (its Ray task was cancelled)", seconds=ran, cacheable=False)
-            elif not overran:
-                self._deaths[head.key] = self._deaths.get(head.key, 0) + 1
-                if self._deaths[head.key] >= MAX_BATCH_DEATHS:
-                    unfinished.pop(0)
-                    error = f"its Ray worker died {MAX_BATCH_DEATHS} times while running it"
-                    yield Outcome(head.key, "crash", error=error, seconds=ran, cacheable=False)
-        again.extendleft(reversed(unfinished))
+        if len(batch.jobs) > 1:
+            self._solo.append(unfinished[0])
+            self._again.extendleft(reversed(unfinished[1:]))
+            return
+        job = unfinished[0]
+        ran = time.monotonic() - (batch.started or batch.sent)
+        if overran:
+            yield Outcome(job.key, "timeout", error=f"timed out after {ran:.1f} s (its Ray task was cancelled)", seconds=ran, cacheable=False)
+            return
+        self._deaths[job.key] = self._deaths.get(job.key, 0) + 1
+        if self._deaths[job.key] >= MAX_BATCH_DEATHS:
+            yield Outcome(job.key, "crash", error=f"its Ray worker died {MAX_BATCH_DEATHS} times while running it", seconds=ran, cacheable=False)
+        else:
+            self._solo.append(job)
 
     def _note_isolation(self, isolation: str | None) -> None:
         """The weakest isolation any batch reported is the one that held."""

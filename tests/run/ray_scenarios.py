@@ -1,0 +1,140 @@
+"""Ray engine scenarios, each run in a process of its own by tests/run/test_ray_engine.py (which bounds its time).
+
+`python ray_scenarios.py NAME FOLDER` starts a local Ray the way this shared machine needs (two CPUs, no
+dashboard, a small object store, a temporary folder of its own under /tmp), runs scenario NAME with
+FOLDER for its files, and prints what it found as one JSON line. Ray is shut down by `ray.shutdown()`,
+which ends only the processes this one started.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import ray
+
+from cleanbench.benchmark import benchmark
+from cleanbench.gold.load import GoldSet, load_gold
+from cleanbench.results import RESULT_FILE
+from cleanbench.run import ray_engine
+from cleanbench.run.runner import run
+from cleanbench.run.sandbox import Limits
+from cleanbench.score.bootstrap import Bootstrap
+
+SCRIPTED = "run_test_extractors:Scripted"
+UNTIMED = ("created", "platform", "engine")  # besides each row's speed: what may differ between engines
+
+
+def make_gold(folder: Path, htmls: Sequence[str]) -> GoldSet:
+    path = folder / "gold.jsonl"
+    with path.open("w", encoding="utf-8") as lines:
+        for index, html in enumerate(htmls):
+            lines.write(json.dumps({"id": f"p{index:02d}", "html": html, "url": f"http://test/p{index:02d}", "gold_text": "gold"}) + "\n")
+    return load_gold(str(path))
+
+
+def statuses(predictions: Any, name: str) -> list[str]:
+    return [p.status for p in predictions[name].predictions]
+
+
+def untimed(result: dict[str, Any]) -> dict[str, Any]:
+    kept = {key: value for key, value in result.items() if key not in UNTIMED}
+    kept["extractors"] = [{key: value for key, value in row.items() if key != "speed"} for row in result["extractors"]]
+    return kept
+
+
+def equal(folder: Path) -> dict[str, Any]:
+    """The bundled set with built-in extractors and a pipeline: result.json alike under both engines."""
+    gold = load_gold("fixtures")
+    rows = ["trafilatura", "justext", "everything|boilerplate-lines", "gold", "nothing"]
+    results = {}
+    for engine in ("local", "ray"):
+        benchmark(gold, rows, out=folder / engine, workers=2, engine=engine, bootstrap=Bootstrap(resamples=50, seed=7), progress=False)
+        results[engine] = json.loads((folder / engine / RESULT_FILE).read_text(encoding="utf-8"))
+    journals = {}
+    for engine in ("local", "ray"):
+        lines = [json.loads(line) for line in (folder / engine / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+        journals[engine] = sorted((r["extractor"], r["page_id"], r["status"], r["text"], r.get("error")) for r in lines if "page_id" in r)
+    return {
+        "same_result": untimed(results["local"]) == untimed(results["ray"]),
+        "same_predictions": journals["local"] == journals["ray"],
+        "predictions": len(journals["ray"]),
+        "engines": [results["local"]["engine"], results["ray"]["engine"]],
+    }
+
+
+def failures(folder: Path) -> dict[str, Any]:
+    """A hanging, a crashing, a segfaulting and a raising page on Ray; and what went into the object store."""
+    gold = make_gold(folder, ["<p>a</p>", "<p>do:hang</p>", "<p>do:exit</p>", "<p>b</p>", "<p>do:segfault</p>", "<p>do:raise</p>", *[f"<p>page {n}</p>" for n in range(30)]])
+    puts: list[Any] = []
+    real_put: Callable[..., Any] = ray.put
+
+    def counting_put(value: Any, **kwargs: Any) -> Any:
+        puts.append(value)
+        return real_put(value, **kwargs)
+
+    ray.put = counting_put
+    try:
+        predictions = run(gold, [SCRIPTED, f"{SCRIPTED}|run_test_extractors:ScriptedCleaner"], engine="ray", limits=Limits(timeout=2), progress=False)
+    finally:
+        ray.put = real_put
+    levels: list[list[str]] = []  # per level (a put of stage definitions opens one): the page of every job put
+    for value in puts:
+        if isinstance(value, list) and value and hasattr(value[0], "spec"):
+            levels.append([])
+        elif isinstance(value, list) and value and hasattr(value[0], "page"):
+            levels[-1].extend(job.page.id for job in value)
+    return {
+        "pipeline": statuses(predictions, "scripted|scripted-cleaner"),
+        "levels": levels,
+        "scripted": statuses(predictions, "scripted"),
+        "errors": [p.error for p in predictions["scripted"].predictions[:6]],
+        "isolation": predictions.isolation,
+        "engine": predictions.engine,
+        "batches": sum(1 for value in puts if isinstance(value, list) and value and hasattr(value[0], "page")),
+        "definition_puts": sum(1 for value in puts if isinstance(value, list) and value and hasattr(value[0], "spec")),
+        "pages": len(gold),
+    }
+
+
+def cut_short(folder: Path) -> dict[str, Any]:
+    """A Ray worker that freezes mid-batch (its batch overruns its budget and is cancelled) and one killed
+    once (as a lost node): the frozen page is a timeout, every other page is done once, none is a crash."""
+    ray_engine.BATCH_SLACK_S = 1.0
+    frozen = make_gold(folder, ["<p>a</p>", "<p>b</p>", "<p>do:stop_ray</p>", "<p>c</p>", "<p>d</p>"])
+    first = run(frozen, [SCRIPTED], engine="ray", workers=1, limits=Limits(timeout=2, load_timeout=3), progress=False)
+    killed = make_gold(folder, ["<p>a</p>", "<p>do:kill_ray_once</p>", "<p>c</p>", "<p>d</p>"])
+    second = run(killed, [SCRIPTED], engine="ray", workers=1, limits=Limits(timeout=2, load_timeout=3), progress=False)
+    always = make_gold(folder, ["<p>a</p>", "<p>do:kill_ray</p>", "<p>c</p>"])
+    third = run(always, [SCRIPTED], engine="ray", workers=1, limits=Limits(timeout=2, load_timeout=3), progress=False)
+    return {
+        "frozen": statuses(first, "scripted"),
+        "frozen_error": first["scripted"].predictions[2].error,
+        "killed_once": statuses(second, "scripted"),
+        "killed_always": statuses(third, "scripted"),
+        "killed_always_error": third["scripted"].predictions[1].error,
+    }
+
+
+SCENARIOS: dict[str, Callable[[Path], dict[str, Any]]] = {"equal": equal, "failures": failures, "cut_short": cut_short}
+
+
+def main(argv: Sequence[str]) -> None:
+    name, folder = argv[1], Path(argv[2])
+    temp = tempfile.mkdtemp(prefix="cbray-test-")
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=300 * 2**20, _temp_dir=temp, log_to_driver=False)
+    try:
+        found = SCENARIOS[name](folder)
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
+    print(json.dumps(found))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
