@@ -9,6 +9,7 @@ which ends only the processes this one started.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -49,9 +50,10 @@ def untimed(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def equal(folder: Path) -> dict[str, Any]:
-    """The bundled set with built-in extractors and a pipeline: result.json alike under both engines."""
-    gold = load_gold("fixtures")
-    rows = ["trafilatura", "justext", "everything|boilerplate-lines", "gold", "nothing"]
+    """A gold set ($SCENARIO_GOLD, default the bundled one) with rows ($SCENARIO_ROWS, `;` between them;
+    default built-in extractors and a pipeline): result.json alike under both engines."""
+    gold = load_gold(os.environ.get("SCENARIO_GOLD", "fixtures"))
+    rows = os.environ.get("SCENARIO_ROWS", "trafilatura;justext;everything|boilerplate-lines;gold;nothing").split(";")
     results = {}
     for engine in ("local", "ray"):
         benchmark(gold, rows, out=folder / engine, workers=2, engine=engine, bootstrap=Bootstrap(resamples=50, seed=7), progress=False)
@@ -64,6 +66,7 @@ def equal(folder: Path) -> dict[str, Any]:
         "same_result": untimed(results["local"]) == untimed(results["ray"]),
         "same_predictions": journals["local"] == journals["ray"],
         "predictions": len(journals["ray"]),
+        "statuses": sorted({line[2] for line in journals["ray"]}),
         "engines": [results["local"]["engine"], results["ray"]["engine"]],
     }
 

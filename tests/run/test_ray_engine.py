@@ -77,6 +77,22 @@ def test_result_json_from_ray_equals_local_apart_from_timings(tmp_path: Path) ->
 
 @needs_ray[0]
 @needs_ray[1]
+@pytest.mark.slow
+@pytest.mark.public_data
+@pytest.mark.extras
+def test_on_aeb_the_ray_engine_gives_the_local_numbers(public_data: Path, tmp_path: Path) -> None:
+    pytest.importorskip("resiliparse")
+    aeb = public_data / "aeb"
+    rows = "trafilatura;resiliparse;justext;everything|boilerplate-lines"
+    found = _scenario("equal", tmp_path, SCENARIO_GOLD=f"aeb:{aeb}", SCENARIO_ROWS=rows)
+    assert found["engines"] == ["local", "ray"]
+    assert found["predictions"] == 4 * 181
+    assert found["same_predictions"]
+    assert found["same_result"]
+
+
+@needs_ray[0]
+@needs_ray[1]
 def test_failing_pages_get_the_sandbox_statuses_on_ray_and_pages_are_put_once(tmp_path: Path) -> None:
     found = _scenario("failures", tmp_path)
     assert found["engine"] == "ray"

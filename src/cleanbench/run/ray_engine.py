@@ -16,8 +16,8 @@ progress, and the engine only decides where a batch of (page, stage) jobs runs.
   enforces each page's timeout, so only a frozen Ray worker or node gets there.)
 - **Batches cut short** (cancelled, or their Ray worker or node died) keep every outcome that arrived.
   The job that was running is sent again alone, the others back in line: a job alone in a batch that
-  overruns is a `timeout`, one alone in a batch whose worker dies `MAX_BATCH_DEATHS` times is a
-  `crash`; no other job is ever judged by what happened to its batch. Ray never retries a task itself
+  started and overran is a `timeout`, one alone in a batch whose worker dies `MAX_BATCH_DEATHS` times is
+  a `crash`; no other job is ever judged by what happened to its batch. Ray never retries a task itself
   (`max_retries=0`): a page's error is never run twice.
 """
 
@@ -218,8 +218,9 @@ class RayEngine:
 
         The job that was running is the first unfinished one, or the one after it (an outcome may be lost
         in flight with its Ray worker): it is sent again alone, and the rest of the batch goes back in line.
-        A job alone in its batch is the one that ran: past its budget it is a `timeout`; dead with its
-        Ray worker `MAX_BATCH_DEATHS` times, a `crash`; otherwise it is sent alone again.
+        A job alone in its batch is the one that ran: past its budget once it had started, it is a `timeout`;
+        dead with its Ray worker (or cut short before it was heard to start) `MAX_BATCH_DEATHS` times, a
+        `crash` (a `timeout`); otherwise it is sent alone again.
         """
         unfinished = [job for job in batch.jobs if job.key in batch.open]
         if not unfinished:
@@ -230,14 +231,13 @@ class RayEngine:
             return
         job = unfinished[0]
         ran = time.monotonic() - (batch.started or batch.sent)
-        if overran:
-            yield Outcome(job.key, "timeout", error=f"timed out after {ran:.1f} s (its Ray task was cancelled)", seconds=ran, cacheable=False)
-            return
         self._deaths[job.key] = self._deaths.get(job.key, 0) + 1
-        if self._deaths[job.key] >= MAX_BATCH_DEATHS:
+        if overran and (batch.started is not None or self._deaths[job.key] >= MAX_BATCH_DEATHS):
+            yield Outcome(job.key, "timeout", error=f"timed out after {ran:.1f} s (its Ray task was cancelled)", seconds=ran, cacheable=False)
+        elif not overran and self._deaths[job.key] >= MAX_BATCH_DEATHS:
             yield Outcome(job.key, "crash", error=f"its Ray worker died {MAX_BATCH_DEATHS} times while running it", seconds=ran, cacheable=False)
         else:
-            self._solo.append(job)
+            self._solo.append(job)  # not yet started (no CPU free, say): it has not run
 
     def _note_isolation(self, isolation: str | None) -> None:
         """The weakest isolation any batch reported is the one that held."""
