@@ -11,8 +11,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -124,11 +129,115 @@ def cut_short(folder: Path) -> dict[str, Any]:
     }
 
 
-SCENARIOS: dict[str, Callable[[Path], dict[str, Any]]] = {"equal": equal, "failures": failures, "cut_short": cut_short}
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for each in sockets:
+            each.bind(("127.0.0.1", 0))
+        return [each.getsockname()[1] for each in sockets]
+    finally:
+        for each in sockets:
+            each.close()
+
+
+def _node(name: str, *, temp: str, head_port: int | None, log: Path) -> subprocess.Popen[bytes]:
+    """`ray start --block` for one simulated node, in a session of its own (killed as a whole), one CPU,
+    every port explicit, token authentication off, the node's name in $RUN_TEST_NODE for its workers."""
+    manager, objects, agent, agent_grpc, metrics, runtime_env, port = _free_ports(7)
+    low = _free_ports(1)[0]
+    command = [
+        str(Path(sys.executable).with_name("ray")), "start", "--block", "--num-cpus=1", "--node-ip-address=127.0.0.1",
+        f"--resources={json.dumps({name: 1})}", f"--object-store-memory={150 * 2**20}",
+        f"--node-manager-port={manager}", f"--object-manager-port={objects}", f"--dashboard-agent-listen-port={agent}",
+        f"--dashboard-agent-grpc-port={agent_grpc}", f"--metrics-export-port={metrics}", f"--runtime-env-agent-port={runtime_env}",
+        f"--min-worker-port={low}", f"--max-worker-port={low + 40}",
+    ]
+    if head_port is None:
+        command += ["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={temp}"]
+    else:
+        command += [f"--address=127.0.0.1:{head_port}"]
+    env = {**os.environ, "RUN_TEST_NODE": name, "RAY_AUTH_MODE": "disabled"}
+    node = subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    node.port = port  # type: ignore[attr-defined]
+    return node
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _kill(node: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(node.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    node.wait()
+
+
+def two_nodes(folder: Path) -> dict[str, Any]:
+    """A head and a second node (`ray start`, one CPU each, on this machine); the second is killed once it
+    has run a few pages: every page is still done, once, and none is a crash."""
+    ray_engine.BATCH_SLACK_S = 5.0
+    nodes_log = folder / "nodes.log"
+    os.environ["RUN_TEST_NODES"] = str(nodes_log)
+    temp = tempfile.mkdtemp(prefix="cbray-2n-")
+    head = _node("head", temp=temp, head_port=None, log=folder / "head.log")
+    second = None
+    try:
+        address = f"127.0.0.1:{head.port}"  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while not _listening(head.port) and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            if head.poll() is not None:
+                raise RuntimeError(f"the head node did not start: {(folder / 'head.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+        ray.init(address=address, log_to_driver=False)
+        second = _node("second", temp=temp, head_port=head.port, log=folder / "second.log")  # type: ignore[attr-defined]
+        while ray.cluster_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        cpus = ray.cluster_resources().get("CPU", 0)
+        gold = make_gold(folder, [f"<p>page {n}</p>" for n in range(80)])
+        killed: list[bool] = []
+
+        def kill_second_once_it_ran_pages() -> None:
+            while time.monotonic() < deadline + 120:
+                ran = nodes_log.read_text(encoding="utf-8").split().count("second") if nodes_log.exists() else 0
+                if ran >= 5:
+                    _kill(second)
+                    killed.append(True)
+                    return
+                time.sleep(0.05)
+
+        killer = threading.Thread(target=kill_second_once_it_ran_pages, daemon=True)
+        killer.start()
+        predictions = run(gold, ["run_test_extractors:Slow"], engine="ray", ray_address=address, limits=Limits(timeout=2, load_timeout=10), progress=False)
+        killer.join(timeout=5)
+    finally:
+        ray.shutdown()
+        for node in (second, head):
+            if node is not None:
+                _kill(node)
+        shutil.rmtree(temp, ignore_errors=True)
+    ran = [line.split() for line in nodes_log.read_text(encoding="utf-8").splitlines()]
+    return {
+        "cpus": cpus,
+        "killed": bool(killed),
+        "statuses": sorted(set(statuses(predictions, "slow"))),
+        "pages": len(predictions["slow"].predictions),
+        "nodes": sorted({node for _, node in ran}),
+        "ran_on_second": sum(1 for _, node in ran if node == "second"),
+        "distinct_pages_ran": len({url for url, _ in ran}),
+    }
+
+
+SCENARIOS: dict[str, Callable[[Path], dict[str, Any]]] = {"equal": equal, "failures": failures, "cut_short": cut_short, "two_nodes": two_nodes}
 
 
 def main(argv: Sequence[str]) -> None:
     name, folder = argv[1], Path(argv[2])
+    if name == "two_nodes":  # it starts its own cluster
+        print(json.dumps(two_nodes(folder)))
+        return
     temp = tempfile.mkdtemp(prefix="cbray-test-")
     ray.init(num_cpus=2, include_dashboard=False, object_store_memory=300 * 2**20, _temp_dir=temp, log_to_driver=False)
     try:

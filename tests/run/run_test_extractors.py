@@ -33,6 +33,10 @@ def _record_call(url: str | None) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as calls:
             calls.write(f"{url} {os.getpid()}\n")
+    nodes = os.environ.get("RUN_TEST_NODES")  # "<url> <node>": which simulated Ray node ran the page
+    if nodes:
+        with open(nodes, "a", encoding="utf-8") as log:
+            log.write(f"{url} {os.environ.get('RUN_TEST_NODE', '-')}\n")
 
 
 class Scripted:

@@ -201,3 +201,16 @@ def test_a_result_written_before_the_engine_field_reads_as_local(tmp_path: Path)
     del written["engine"]
     path.write_text(json.dumps(written), encoding="utf-8")
     assert load_result(path).engine == "local"
+
+
+@needs_ray[0]
+@needs_ray[1]
+def test_two_nodes_share_the_jobs_and_a_node_killed_mid_run_loses_nothing(tmp_path: Path) -> None:
+    # `ray start --head` and a second `ray start --address` on this machine, one CPU each, every port and
+    # the temporary folder explicit, token authentication off; each node is its own session, killed by id.
+    found = _scenario("two_nodes", tmp_path, RAY_AUTH_MODE="disabled")
+    assert found["cpus"] == 2
+    assert found["killed"], "the second node never ran five pages"
+    assert found["nodes"] == ["head", "second"]
+    assert found["pages"] == 80 and found["distinct_pages_ran"] == 80
+    assert found["statuses"] == ["ok"]  # pages lost with the node were sent again: none is a crash
