@@ -18,7 +18,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,27 @@ def untimed(result: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+@contextmanager
+def counted_puts() -> Iterator[list[list[list[str]]]]:
+    """What goes into Ray's object store while the block runs: per level (a put of stage definitions opens
+    one), per batch, the page of each job."""
+    levels: list[list[list[str]]] = []
+    real_put: Callable[..., Any] = ray.put
+
+    def counting_put(value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list) and value and hasattr(value[0], "spec"):
+            levels.append([])
+        elif isinstance(value, list) and value and hasattr(value[0], "page"):
+            levels[-1].append([job.page.id for job in value])
+        return real_put(value, **kwargs)
+
+    ray.put = counting_put
+    try:
+        yield levels
+    finally:
+        ray.put = real_put
+
+
 def equal(folder: Path) -> dict[str, Any]:
     """A gold set ($SCENARIO_GOLD, default the bundled one) with rows ($SCENARIO_ROWS, `;` between them;
     default built-in extractors and a pipeline): result.json alike under both engines."""
@@ -61,7 +83,8 @@ def equal(folder: Path) -> dict[str, Any]:
     rows = os.environ.get("SCENARIO_ROWS", "trafilatura;justext;everything|boilerplate-lines;gold;nothing").split(";")
     results = {}
     for engine in ("local", "ray"):
-        benchmark(gold, rows, out=folder / engine, workers=2, engine=engine, bootstrap=Bootstrap(resamples=50, seed=7), progress=False)
+        with counted_puts() as puts:
+            benchmark(gold, rows, out=folder / engine, workers=2, engine=engine, bootstrap=Bootstrap(resamples=50, seed=7), progress=False)
         results[engine] = json.loads((folder / engine / RESULT_FILE).read_text(encoding="utf-8"))
     journals = {}
     for engine in ("local", "ray"):
@@ -72,6 +95,11 @@ def equal(folder: Path) -> dict[str, Any]:
         "same_predictions": journals["local"] == journals["ray"],
         "predictions": len(journals["ray"]),
         "statuses": sorted({line[2] for line in journals["ray"]}),
+        "levels": len(puts),
+        "largest_batch": max(len(batch) for level in puts for batch in level),
+        "pages_split_across_batches": sum(
+            1 for level in puts for page in {p for batch in level for p in batch} if sum(page in batch for batch in level) > 1
+        ),
         "engines": [results["local"]["engine"], results["ray"]["engine"]],
     }
 
@@ -79,24 +107,9 @@ def equal(folder: Path) -> dict[str, Any]:
 def failures(folder: Path) -> dict[str, Any]:
     """A hanging, a crashing, a segfaulting and a raising page on Ray; and what went into the object store."""
     gold = make_gold(folder, ["<p>a</p>", "<p>do:hang</p>", "<p>do:exit</p>", "<p>b</p>", "<p>do:segfault</p>", "<p>do:raise</p>", *[f"<p>page {n}</p>" for n in range(30)]])
-    puts: list[Any] = []
-    real_put: Callable[..., Any] = ray.put
-
-    def counting_put(value: Any, **kwargs: Any) -> Any:
-        puts.append(value)
-        return real_put(value, **kwargs)
-
-    ray.put = counting_put
-    try:
+    with counted_puts() as puts:
         predictions = run(gold, [SCRIPTED, f"{SCRIPTED}|run_test_extractors:ScriptedCleaner"], engine="ray", limits=Limits(timeout=2), progress=False)
-    finally:
-        ray.put = real_put
-    levels: list[list[str]] = []  # per level (a put of stage definitions opens one): the page of every job put
-    for value in puts:
-        if isinstance(value, list) and value and hasattr(value[0], "spec"):
-            levels.append([])
-        elif isinstance(value, list) and value and hasattr(value[0], "page"):
-            levels[-1].extend(job.page.id for job in value)
+    levels = [[page for batch in level for page in batch] for level in puts]
     return {
         "pipeline": statuses(predictions, "scripted|scripted-cleaner"),
         "levels": levels,
@@ -104,8 +117,8 @@ def failures(folder: Path) -> dict[str, Any]:
         "errors": [p.error for p in predictions["scripted"].predictions[:6]],
         "isolation": predictions.isolation,
         "engine": predictions.engine,
-        "batches": sum(1 for value in puts if isinstance(value, list) and value and hasattr(value[0], "page")),
-        "definition_puts": sum(1 for value in puts if isinstance(value, list) and value and hasattr(value[0], "spec")),
+        "batches": sum(len(level) for level in puts),
+        "definition_puts": len(puts),
         "pages": len(gold),
     }
 

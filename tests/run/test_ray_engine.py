@@ -73,6 +73,11 @@ def test_result_json_from_ray_equals_local_apart_from_timings(tmp_path: Path) ->
     assert found["predictions"] == 5 * 130
     assert found["same_predictions"]
     assert found["same_result"]
+    # Two levels (five first stages; then boilerplate-lines): a batch is 16 jobs and on to the end of its
+    # last page's, so a page's HTML goes into one batch of its level, however many stages read it.
+    assert found["levels"] == 2
+    assert found["pages_split_across_batches"] == 0
+    assert 16 <= found["largest_batch"] <= 16 + 5 - 1
 
 
 @needs_ray[0]
@@ -104,7 +109,7 @@ def test_failing_pages_get_the_sandbox_statuses_on_ray_and_pages_are_put_once(tm
     assert found["errors"][4] == "worker killed by SIGSEGV"
     assert found["isolation"] is not None
     # Two levels (the extractor, then the cleaner): stage definitions put once per level; each page put
-    # once per level, in a batch of at most 16 jobs (the prefix both rows share runs once).
+    # once per level, in batches of 16 jobs (one stage per level; the prefix both rows share runs once).
     assert found["definition_puts"] == 2
     first, second = found["levels"]
     assert sorted(first) == [f"p{n:02d}" for n in range(found["pages"])]

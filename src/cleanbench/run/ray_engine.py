@@ -5,8 +5,10 @@
 progress, and the engine only decides where a batch of (page, stage) jobs runs.
 
 - **Batches.** A batch is the next `BATCH_JOBS` jobs in the runner's order (page by page, every stage of
-  the level for a page), fewer at the end of a level. Each batch is one `ray.put` (a page's HTML is
-  stored once in it, however many stages read it) and one Ray task asking for one CPU; the stage
+  the level for a page), and on to the end of its last page's jobs (a level of S stages: at most
+  BATCH_JOBS + S - 1 jobs), fewer at the end of a level. Each batch is one `ray.put` (a page's HTML is
+  stored once in it, however many stages read it, and no other batch of the level holds the page) and
+  one Ray task asking for one CPU; the stage
   definitions (with a corpus cleaner's fitted state) are one `ray.put` per level. At most one batch
   per CPU of the cluster (or per `workers`) is in flight, so a batch starts as soon as it is sent.
 - **Outcomes** stream back one per job as it completes (a Ray generator task), and are handed to the
@@ -38,7 +40,7 @@ from cleanbench.errors import CleanbenchError, RunError
 from cleanbench.run.sandbox import Job, Limits, Outcome, default_workers
 from cleanbench.run.worker import StageDefinition
 
-BATCH_JOBS = 16  # jobs per Ray task: amortizes a task's dispatch over many pages, and keeps a lost batch small
+BATCH_JOBS = 16  # jobs per Ray task (then to the end of the last page's): amortizes a task's dispatch, keeps a lost batch small
 BATCH_SLACK_S = 60.0  # beyond its pages' timeouts and its stages' load timeouts: the sandbox's start, a busy node
 MAX_BATCH_DEATHS = 3  # a job running when its batch died this many times is a crash
 LOCAL_OBJECT_STORE_MB = 512  # the object store of a Ray started here (it spills to disk when full)
@@ -87,6 +89,7 @@ class RayEngine:
         self._deaths: dict[int, int] = {}
         self._again: deque[Job] = deque()  # the unfinished jobs of batches cut short: sent first
         self._solo: deque[Job] = deque()  # jobs that were (or may have been) running when their batch was cut short
+        self._upcoming: Job | None = None  # drawn, but the first of the next batch
 
     def __enter__(self) -> RayEngine:
         import ray
@@ -140,6 +143,7 @@ class RayEngine:
         pending = iter(jobs)
         self._again.clear()
         self._solo.clear()
+        self._upcoming = None
         definitions = None  # put with the first batch: the runner adds a level's stages as it starts drawing jobs
         flight: dict[Any, _Batch] = {}
         try:
@@ -169,11 +173,19 @@ class RayEngine:
                 ray.cancel(generator, force=True)
 
     def _next_batch(self, pending: Iterator[Job]) -> list[Job]:
-        """A suspect job alone; else the jobs of batches cut short, then new ones, up to BATCH_JOBS."""
+        """A suspect job alone; else the jobs of batches cut short, then new ones: BATCH_JOBS, and on to the
+        end of the last page's jobs (so a page's jobs of one level travel in one batch)."""
         if self._solo:
             return [self._solo.popleft()]
         batch = [self._again.popleft() for _ in range(min(len(self._again), BATCH_JOBS))]
-        return batch + [job for _, job in zip(range(BATCH_JOBS - len(batch)), pending)]
+        while True:
+            job, self._upcoming = (self._upcoming, None) if self._upcoming is not None else (next(pending, None), None)
+            if job is None:
+                return batch
+            if len(batch) >= BATCH_JOBS and job.page.id != batch[-1].page.id:
+                self._upcoming = job
+                return batch
+            batch.append(job)
 
     def _submit(self, batch: list[Job], definitions: Any) -> Any:
         environ, path = (dict(os.environ), list(sys.path)) if self.address is None else (None, None)  # a Ray started here runs on this machine
