@@ -90,6 +90,7 @@ class RayEngine:
         self._again: deque[Job] = deque()  # the unfinished jobs of batches cut short: sent first
         self._solo: deque[Job] = deque()  # jobs that were (or may have been) running when their batch was cut short
         self._upcoming: Job | None = None  # drawn, but the first of the next batch
+        self._ship_env = False
 
     def __enter__(self) -> RayEngine:
         import ray
@@ -114,6 +115,9 @@ class RayEngine:
                     raise RunError(f"cannot join the Ray cluster at {self.address!r}: {error}") from None
             self._owned = True
         self.started_s = time.monotonic() - began
+        # A Ray on this machine alone runs stages as the driver would: with its environment and sys.path
+        # (a plugin beside the caller included). A cluster's nodes run them with their own.
+        self._ship_env = self.address is None and (self._temp_dir is not None or _all_nodes_here(ray))
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self._slots = max(1, min(cpus, self.workers) if self.workers else cpus)
         from cleanbench.run.ray_task import run_batch
@@ -188,7 +192,7 @@ class RayEngine:
             batch.append(job)
 
     def _submit(self, batch: list[Job], definitions: Any) -> Any:
-        environ, path = (dict(os.environ), list(sys.path)) if self.address is None else (None, None)  # a Ray started here runs on this machine
+        environ, path = (dict(os.environ), list(sys.path)) if self._ship_env else (None, None)
         return self._task.remote(self._ray.put(batch), definitions, run_id=self.run_id, limits=self.limits, environ=environ, path=path)
 
     def _batch(self, jobs: list[Job]) -> _Batch:
@@ -255,3 +259,11 @@ class RayEngine:
         """The weakest isolation any batch reported is the one that held."""
         if isolation is not None and (self.isolation is None or self.isolation == "namespace"):
             self.isolation = isolation
+
+
+def _all_nodes_here(ray: Any) -> bool:
+    """Whether every live node of the cluster this process is connected to runs on this machine."""
+    import socket
+
+    nodes = [node for node in ray.nodes() if node.get("Alive")]
+    return bool(nodes) and all(node.get("NodeManagerHostname") == socket.gethostname() for node in nodes)
