@@ -174,6 +174,14 @@ def test_without_ray_the_ray_engine_is_one_line_saying_what_to_install(monkeypat
     assert not (tmp_path / "out").exists()
 
 
+def test_without_ray_run_stops_before_making_a_run_folder(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--gold", "fixtures", "-e", "nothing", "--engine", "ray"]) == 2
+    assert "pip install 'cleanbench[ray]'" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
 def test_a_ray_address_needs_the_ray_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code = main(["extract", "fixtures", "-e", "nothing", "--out", str(tmp_path / "out"), "--ray-address", "auto"])
     assert code == 2
