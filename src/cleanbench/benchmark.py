@@ -64,14 +64,29 @@ def benchmark(
     progress: bool | None = None,
     bootstrap: Bootstrap | None = None,
     cmd_versions: Mapping[str, str] | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> RunResult:
     """Run `extractors` over `gold`, score them, and (with `out`) save result.json and pages.jsonl there.
+
+    `engine` and `ray_address`: where the pages run (see `cleanbench.run.runner.run`); the result records the engine.
 
     With `out`, the rows of the folder's earlier runs that this run does not ask for are scored too."""
     chosen = expand_metrics(metrics) if metrics else applicable_metrics(gold)
     if not chosen:
         raise MetricError(f"{gold.name}: no metric applies to this set (pages need gold_text, snippets or noise spans)")
-    predictions = run(gold, extractors, workers=workers, limits=limits, cache=cache, out=out, progress=progress, cmd_versions=cmd_versions)
+    predictions = run(
+        gold,
+        extractors,
+        workers=workers,
+        limits=limits,
+        cache=cache,
+        out=out,
+        progress=progress,
+        cmd_versions=cmd_versions,
+        engine=engine,
+        ray_address=ray_address,
+    )
     scoring = score_predictions(
         (prediction for row in predictions.extractors for prediction in row.predictions),
         gold,
@@ -139,6 +154,7 @@ def assemble(
         comparisons=tuple(comparisons),
         isolation=predictions.isolation if predictions else None,
         confidence=scoring.bootstrap.confidence,
+        engine=predictions.engine if predictions else "local",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # sandbox (cleanbench.run.sandbox, cleanbench.run.worker)
 DEFAULT_TIMEOUT_S = 30.0
+ENGINES = ("local", "ray")  # where a run's jobs run: this machine's sandbox, or the same sandbox in Ray tasks
 DEFAULT_MEMORY_MB = 4096
 DEFAULT_MAX_OUTPUT_MB = 16.0
 DEFAULT_LOAD_TIMEOUT_S = 300.0

@@ -146,6 +146,7 @@ class RunResult:
     comparisons: tuple[Comparison, ...] = ()
     isolation: str | None = None  # what cut the workers off from the network; None when no page was extracted
     confidence: float = 0.95  # the two-sided level of every interval
+    engine: str = "local"  # where the pages ran: `local` (this machine's sandbox) or `ray` (the same sandbox in Ray tasks)
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -297,6 +298,7 @@ def result_from_json(raw: Any, *, where: str = "result") -> RunResult:
         comparisons=tuple(_comparison(c, at / "comparisons" / index) for index, c in enumerate(comparisons)),
         isolation=_text(raw, "isolation", at, optional=True),
         confidence=_confidence(raw, at),
+        engine=_text(raw, "engine", at, optional=True) or "local",  # written since the ray engine; before it, every run was local
         schema_version=SCHEMA_VERSION,
     )
 

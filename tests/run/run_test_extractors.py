@@ -2,7 +2,9 @@
 
 `Scripted` obeys a marker in the page: `do:hang`, `do:raise`, `do:exit`, `do:segfault`, `do:allocate`
 (1 GiB), `do:connect:PORT` (socket.connect to 127.0.0.1), `do:resolve` (a host name lookup), `do:swallow:PORT`
-(socket.create_connection, the refusal ignored), `do:nothing` (returns ""); any other page gives its text without tags. When
+(socket.create_connection, the refusal ignored), `do:nothing` (returns ""), `do:stop_ray` (stops the Ray worker
+running the sandbox, as a frozen node would), `do:kill_ray` (kills it, as a lost node would; `do:kill_ray_once`: only
+while $RUN_TEST_CRASHED names no file); any other page gives its text without tags. When
 $RUN_TEST_CALLS names a file, every call appends "<url> <pid>" to it, so tests can count work done.
 `ScriptedCleaner` does the same on text (`cleaner=hang`, `=raise`, `=exit`, `=drop`) and logs
 "<url>#cleaner <pid>".
@@ -13,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import signal
 import socket
 import time
 from collections.abc import Mapping
@@ -30,6 +33,10 @@ def _record_call(url: str | None) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as calls:
             calls.write(f"{url} {os.getpid()}\n")
+    nodes = os.environ.get("RUN_TEST_NODES")  # "<url> <node>": which simulated Ray node ran the page
+    if nodes:
+        with open(nodes, "a", encoding="utf-8") as log:
+            log.write(f"{url} {os.environ.get('RUN_TEST_NODE', '-')}\n")
 
 
 class Scripted:
@@ -66,7 +73,20 @@ class Scripted:
                 pass
         elif action == "nothing":
             return ""
+        elif action == "stop_ray":
+            os.kill(_ray_worker(), signal.SIGSTOP)
+        elif action == "kill_ray" or (action == "kill_ray_once" and not os.path.exists(os.environ["RUN_TEST_CRASHED"])):
+            if action == "kill_ray_once":
+                open(os.environ["RUN_TEST_CRASHED"], "w").close()
+            os.kill(_ray_worker(), signal.SIGKILL)
+            time.sleep(3600)  # this worker dies with its fork server, which dies with the Ray worker
         return " ".join(_TAG.sub(" ", html).split())
+
+
+def _ray_worker() -> int:
+    """The process running the sandbox this worker belongs to: its parent's parent (worker <- fork server <- it)."""
+    with open(f"/proc/{os.getppid()}/stat", encoding="ascii") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
 class Slow(Scripted):

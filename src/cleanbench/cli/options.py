@@ -77,7 +77,12 @@ def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
 
 def add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     """The options of commands that run stages in the sandbox (`run`, `extract`)."""
-    parser.add_argument("--workers", type=positive(int), default=None, help="worker processes (default: the CPUs available)")
+    parser.add_argument("--engine", choices=constants.ENGINES, default="local",
+                        help="where pages run: local (worker processes here) or ray (the same sandbox in Ray tasks; needs cleanbench[ray])")
+    parser.add_argument("--ray-address", metavar="ADDRESS",
+                        help="with --engine ray: a running Ray cluster (auto: the one this machine belongs to; default: start a Ray here)")
+    parser.add_argument("--workers", type=positive(int), default=None,
+                        help="worker processes (default: the CPUs available); with --engine ray, Ray tasks at a time (default: the cluster's CPUs)")
     parser.add_argument("--timeout", type=positive(float), default=constants.DEFAULT_TIMEOUT_S,
                         help=f"seconds per page and stage (default {constants.DEFAULT_TIMEOUT_S:g}); loading a stage's library does not count")
     parser.add_argument("--load-timeout", type=positive(float), default=constants.DEFAULT_LOAD_TIMEOUT_S,

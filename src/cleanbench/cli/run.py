@@ -47,6 +47,14 @@ def add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wide", action="store_true", help="every column: each value with its interval, every leak label, duplication, drops, memory")
 
 
+def _check_engine(args: argparse.Namespace) -> None:
+    """Before anything is loaded or created: the ray engine without Ray is the one line saying what to install."""
+    if args.engine == "ray":
+        from cleanbench.run.ray_engine import require_ray
+
+        require_ray()
+
+
 def run_command(args: argparse.Namespace) -> int:
     from cleanbench.benchmark import benchmark, new_run_folder, provenance_lines
     from cleanbench.gold.load import load_gold
@@ -56,6 +64,7 @@ def run_command(args: argparse.Namespace) -> int:
     from cleanbench.score.bootstrap import Bootstrap
     from cleanbench.stages.registry import names
 
+    _check_engine(args)
     gold = load_gold(args.gold, max_page_mb=args.max_page_mb)
     rows = args.extractors or names("extractor")
     metrics = [name for given in args.metrics or () for name in given.split(",") if name]
@@ -73,6 +82,8 @@ def run_command(args: argparse.Namespace) -> int:
             progress=args.progress,
             bootstrap=Bootstrap(resamples=args.resamples, seed=args.seed, confidence=args.confidence),
             cmd_versions=dict(args.cmd_version),
+            engine=args.engine,
+            ray_address=args.ray_address,
         )
     finally:
         if cache is not None:
@@ -90,6 +101,7 @@ def extract_command(args: argparse.Namespace) -> int:
     from cleanbench.run.journal import PREDICTIONS_FILE
     from cleanbench.run.runner import run
 
+    _check_engine(args)
     gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
     cache = None if args.no_cache else PredictionCache()
     try:
@@ -102,6 +114,8 @@ def extract_command(args: argparse.Namespace) -> int:
             out=Path(args.out),
             progress=args.progress,
             cmd_versions=dict(args.cmd_version),
+            engine=args.engine,
+            ray_address=args.ray_address,
         )
     finally:
         if cache is not None:

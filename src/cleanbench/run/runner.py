@@ -19,7 +19,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from cleanbench.constants import ENGINES
+from cleanbench.errors import RunError
 from cleanbench.gold.load import GoldSet
 from cleanbench.gold.rules import page_language, page_site
 from cleanbench.prediction import STATUSES, Prediction
@@ -29,6 +32,9 @@ from cleanbench.run.plan import Output, Plan, Prefix, Row, make_plan
 from cleanbench.run.progress import Progress
 from cleanbench.run.sandbox import Job, Limits, Sandbox
 from cleanbench.stages.base import PageInput
+
+if TYPE_CHECKING:
+    from cleanbench.run.ray_engine import RayEngine
 
 CACHED = frozenset({"ok", "empty", "dropped"})  # a page's own outcomes (an error may be the environment's)
 
@@ -62,7 +68,7 @@ class ExtractorPredictions:
 @dataclass(frozen=True)
 class Predictions:
     """What a run produced: per row (in the order asked, then earlier rows), per page; the rows not
-    installed; and what isolated the workers (None when no page was extracted)."""
+    installed; what isolated the workers (None when no page was extracted); and the engine that ran them."""
 
     gold_name: str
     gold_digest: str
@@ -70,6 +76,7 @@ class Predictions:
     extractors: tuple[ExtractorPredictions, ...]
     not_installed: Mapping[str, str] = field(default_factory=dict)
     isolation: str | None = None
+    engine: str = "local"
 
     def __getitem__(self, name: str) -> ExtractorPredictions:
         for extractor in self.extractors:
@@ -98,6 +105,8 @@ def run(
     out: Path | None = None,
     progress: bool | None = None,
     cmd_versions: Mapping[str, str] | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> Predictions:
     """Run each row spec (an extractor or a pipeline) over every page of `gold`.
 
@@ -105,9 +114,12 @@ def run(
     network). With `out`, predictions are appended to `out/predictions.jsonl` as they complete and a
     rerun resumes from it. `progress`: a bar on a terminal, a line every few seconds elsewhere (None:
     only on a terminal). `cmd_versions` names the version of `cmd:` stages whose code cannot be proved
-    otherwise (by their spec, or their program's name). The result does not depend on `workers` or
+    otherwise (by their spec, or their program's name). `engine`: where the pages run, `local` (a
+    sandbox on this machine) or `ray` (the same sandbox in Ray tasks; `ray_address` None starts a Ray
+    here, `auto` joins a running cluster). The result does not depend on `workers`, the engine or
     completion order.
     """
+    _check_engine(engine, ray_address=ray_address)
     plan = make_plan(extractors, cmd_versions=cmd_versions or {})
     page_ids = gold.ids()
     digests = gold.page_digests()
@@ -127,7 +139,7 @@ def run(
         execution = _Execution(plan, gold=gold, facts=facts, digests=digests, cache=cache, journal=journal, progress=meter)
         execution.want(page_ids)
         if any(prefix.want for prefix in plan.prefixes):
-            sandbox = stack.enter_context(Sandbox(workers=workers, limits=limits))
+            sandbox = stack.enter_context(_open_engine(engine, workers=workers, limits=limits, ray_address=ray_address))
             execution.run(sandbox)
             isolation = sandbox.isolation
         if journal is not None:
@@ -154,6 +166,7 @@ def run(
         extractors=(*rows, *earlier),
         not_installed=plan.not_installed,
         isolation=isolation,
+        engine=engine,
     )
 
 
@@ -194,7 +207,7 @@ class _Execution:
             if prefix.parent is not None:
                 prefix.parent.want.update(page_ids if prefix.corpus else missing)  # a fit reads every page
 
-    def run(self, sandbox: Sandbox) -> None:
+    def run(self, sandbox: Sandbox | RayEngine) -> None:
         for depth in sorted({prefix.depth for prefix in self.plan.prefixes}):
             level = [prefix for prefix in self.plan.prefixes if prefix.depth == depth and prefix.want]
             for prefix in level:
@@ -232,7 +245,7 @@ class _Execution:
         state = prefix.stage.fit([page for page in pages if page is not None])
         prefix.use_state(state)
 
-    def _jobs(self, level: Sequence[Prefix], sandbox: Sandbox, jobs: dict[int, tuple[Prefix, str]]) -> Iterator[Job]:
+    def _jobs(self, level: Sequence[Prefix], sandbox: Sandbox | RayEngine, jobs: dict[int, tuple[Prefix, str]]) -> Iterator[Job]:
         """The jobs of one level, page by page; pages whose input failed take its outcome instead."""
         for prefix in level:
             if prefix.sandbox_index is None:
@@ -306,6 +319,27 @@ class _Execution:
             if self.journal is not None:
                 self.journal.append(prediction)
             self.progress.advance(prediction.status)
+
+
+def _check_engine(engine: str, *, ray_address: str | None) -> None:
+    """Refuse an unknown engine, a Ray address without the ray engine, and the ray engine without Ray."""
+    if engine not in ENGINES:
+        raise RunError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if ray_address is not None and engine != "ray":
+        raise RunError("a Ray address needs the ray engine (--engine ray)")
+    if engine == "ray":
+        from cleanbench.run.ray_engine import require_ray
+
+        require_ray()
+
+
+def _open_engine(engine: str, *, workers: int | None, limits: Limits | None, ray_address: str | None) -> Sandbox | RayEngine:
+    """Where the jobs run: a sandbox here, or Ray tasks each running one (`cleanbench.run.ray_engine`)."""
+    if engine == "ray":
+        from cleanbench.run.ray_engine import RayEngine
+
+        return RayEngine(address=ray_address, workers=workers, limits=limits)
+    return Sandbox(workers=workers, limits=limits)
 
 
 def _input_problem(prefix: Prefix, page: PageInput) -> str | None:

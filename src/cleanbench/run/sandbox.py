@@ -25,7 +25,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
@@ -112,7 +112,19 @@ def _start_method() -> str:
 class Sandbox:
     """A pool of workers for stages added with `add_stage`. Use as a context manager, or call `close()`."""
 
-    def __init__(self, specs: Sequence[str] = (), *, workers: int | None = None, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        specs: Sequence[str] = (),
+        *,
+        workers: int | None = None,
+        limits: Limits | None = None,
+        environ: Mapping[str, str] | None = None,
+        path: Sequence[str] | None = None,
+    ) -> None:
+        """`environ` and `path`: what workers resolve stages with (default: this process's environment and
+        `sys.path` when each worker starts)."""
+        self.environ = dict(environ) if environ is not None else None
+        self.path = list(path) if path is not None else None
         self.definitions: list[StageDefinition] = [StageDefinition(spec) for spec in specs]
         self.size = default_workers() if workers is None else workers
         if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
@@ -193,7 +205,7 @@ class Sandbox:
         if idle is not None:
             return idle
         if len(self._workers) < self.size:
-            worker = _Worker(self._context, settings=self.settings, limits=self.limits)
+            worker = _Worker(self._context, settings=self.settings, limits=self.limits, environ=self.environ, path=self.path)
             self._workers.append(worker)
             return worker
         return next((w for w in self._workers if len(w.queue) == 1 and stage in w.defined and w.holds_ahead(size)), None)
@@ -219,13 +231,15 @@ class _Worker:
     # 1 MiB by default); what the kernel grants is read back.
     PIPE_BYTES = 1 << 20
 
-    def __init__(self, context: Any, *, settings: WorkerSettings, limits: Limits) -> None:
+    def __init__(
+        self, context: Any, *, settings: WorkerSettings, limits: Limits, environ: Mapping[str, str] | None = None, path: Sequence[str] | None = None
+    ) -> None:
         jobs_in, self.jobs = context.Pipe(duplex=False)
         self.results, results_out = context.Pipe(duplex=False)
         self.capacity = _grow_pipe(self.jobs.fileno(), self.PIPE_BYTES)
         self.process = context.Process(
             target=serve,
-            args=(jobs_in, results_out, settings, dict(os.environ), list(sys.path)),
+            args=(jobs_in, results_out, settings, dict(os.environ if environ is None else environ), list(sys.path if path is None else path)),
             name="cleanbench-worker",
             daemon=True,
         )
