@@ -91,6 +91,7 @@ def derive(row: Mapping[str, Any], *, index: int, request: Request, teasers: Seq
             return records, Counter({f"{kind}: page cannot be parsed": 1 for kind in request.kinds})
     site = page_site(meta=source_meta, url=row.get("url"))
     kept_spans = _visible_spans(row, is_text=is_text)
+    pending: list[tuple[str, Clutter, str]] = []
     for kind in request.kinds:
         chosen = variants_for(kind, index=index, request=request, is_text=is_text)
         for variant in chosen:
@@ -106,15 +107,18 @@ def derive(row: Mapping[str, Any], *, index: int, request: Request, teasers: Seq
                     continue
             clutter = build(kind, variant, rng=rng, language=used, gold_text=gold_text, related=related, site=site)
             page_id = f"{row['id']}.{kind}" + (f"-{variant}" if request.all_variants else "")
-            if is_text:
-                page, where = insert_lines(row["text"], clutter, gold_paragraphs=gold_paragraphs)
-                changed = {"text": page}
-            else:
-                changed, where = _into_html(anchor, clutter, placement=PLACEMENTS.get((kind, variant), "after"), spans=kept_spans)
-            derived = {**provenance, "kind": kind, "variant": variant, "placement": where}
-            if clutter.hidden is not None:
-                derived["hidden_copy"] = {"where": where, "field": "articleBody", "visible": False}
-            records.append(_record({**base, **changed}, page_id=page_id, derived=derived, clutter=clutter))
+            pending.append((page_id, clutter, PLACEMENTS.get((kind, variant), "after")))
+    if is_text:
+        pages = [insert_lines(row["text"], clutter, gold_paragraphs=gold_paragraphs) for _, clutter, _ in pending]
+    elif kept_spans:  # the page has noise spans of its own: check each insertion keeps them whole
+        pages = [_into_html(anchor, clutter, placement=placement, spans=kept_spans) for _, clutter, placement in pending]
+    else:
+        pages = html_inject.slot_pages(anchor, [(clutter, placement) for _, clutter, placement in pending])
+    for (page_id, clutter, _), (page, where) in zip(pending, pages):
+        derived = {**provenance, "kind": clutter.kind, "variant": clutter.variant, "placement": where}
+        if clutter.hidden is not None:
+            derived["hidden_copy"] = {"where": where, "field": "articleBody", "visible": False}
+        records.append(_record({**base, ("text" if is_text else "html"): page}, page_id=page_id, derived=derived, clutter=clutter))
     return records, skipped
 
 
@@ -129,7 +133,7 @@ def _visible_spans(row: Mapping[str, Any], *, is_text: bool) -> list[str]:
     return [span for span in spans if span in visible]
 
 
-def _into_html(anchor: html_inject.Anchor, clutter: Clutter, *, placement: str, spans: list[str]) -> tuple[dict[str, str], str]:
+def _into_html(anchor: html_inject.Anchor, clutter: Clutter, *, placement: str, spans: list[str]) -> tuple[str, str]:
     """The page with the clutter inserted; when that would split one of the page's own noise spans (the
     container found was a copy of the body, say), the clutter goes to the end of the body instead."""
     undo, where = html_inject.insert(anchor, clutter, placement=placement)
@@ -144,7 +148,7 @@ def _into_html(anchor: html_inject.Anchor, clutter: Clutter, *, placement: str, 
             undo, where = html_inject.insert(fallback, clutter, placement="end")
             page = html_inject.serialise(anchor)
             undo()
-    return {"html": page}, where
+    return page, where
 
 
 def _pick_teasers(page_id: str, teasers: Sequence[Teaser], *, rng: random.Random, gold_paragraphs: list[str]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ holds most of the elements whose text starts like a gold paragraph; without one,
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,13 +71,14 @@ def render(clutter: Clutter) -> lxml.etree._Element:
     return element
 
 
-def insert(anchor: Anchor, clutter: Clutter, *, placement: str) -> tuple[Callable[[], None], str]:
-    """Insert `clutter` at `placement`; returns how to undo it and where it went (for meta)."""
+def insert(anchor: Anchor, clutter: Clutter, *, placement: str, slot: lxml.etree._Element | None = None) -> tuple[Callable[[], None], str]:
+    """Insert `clutter` at `placement` (or a `slot` standing for it, see `slot_pages`); returns how to undo it
+    and where it went (for meta)."""
     if clutter.hidden is not None:
-        return _insert_jsonld(anchor, clutter.hidden)
+        return _insert_jsonld(anchor, clutter.hidden, slot=slot)
     if clutter.glued is not None:
-        return _glue(anchor, clutter)
-    element = render(clutter)
+        return _glue(anchor, clutter, slot=slot)
+    element = render(clutter) if slot is None else slot
     if placement == "inside" and len(anchor.paragraphs) >= 2:
         reference = anchor.paragraphs[len(anchor.paragraphs) // 2 - 1]
         _after(reference, element)
@@ -121,7 +123,7 @@ def _remove(element: lxml.etree._Element) -> None:
     element.getparent().remove(element)
 
 
-def _glue(anchor: Anchor, clutter: Clutter) -> tuple[Callable[[], None], str]:
+def _glue(anchor: Anchor, clutter: Clutter, *, slot: lxml.etree._Element | None = None) -> tuple[Callable[[], None], str]:
     """The ad text as the first thing in a body paragraph, with no white space before the paragraph's own text."""
     if len(anchor.paragraphs) >= 2:
         paragraph, where = anchor.paragraphs[len(anchor.paragraphs) // 2], "glued to the start of a gold paragraph"
@@ -130,8 +132,9 @@ def _glue(anchor: Anchor, clutter: Clutter) -> tuple[Callable[[], None], str]:
     else:
         paragraph = lxml.etree.SubElement(anchor.body, "p")
         where = "a paragraph of its own at the end of body"
-    span = render(clutter)[0]
-    span.set("class", "event-teaser")
+    span = render(clutter)[0] if slot is None else slot
+    if slot is None:
+        span.set("class", "event-teaser")
     original = paragraph.text
     span.tail = original
     paragraph.text = None
@@ -147,16 +150,14 @@ def _glue(anchor: Anchor, clutter: Clutter) -> tuple[Callable[[], None], str]:
     return undo, where
 
 
-def _insert_jsonld(anchor: Anchor, body: str) -> tuple[Callable[[], None], str]:
+def _insert_jsonld(anchor: Anchor, body: str, *, slot: lxml.etree._Element | None = None) -> tuple[Callable[[], None], str]:
     head = anchor.root.find("head")
     created = head is None
     if created:
         head = lxml.html.Element("head")
         anchor.root.insert(0, head)
-    script = lxml.etree.SubElement(head, "script")
-    script.set("type", "application/ld+json")
-    data = {"@context": "https://schema.org", "@type": "Article", "articleBody": body}
-    script.text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    script = jsonld(body) if slot is None else slot
+    head.append(script)
 
     def undo() -> None:
         _remove(script)
@@ -164,6 +165,50 @@ def _insert_jsonld(anchor: Anchor, body: str) -> tuple[Callable[[], None], str]:
             anchor.root.remove(head)
 
     return undo, "head > script[type=application/ld+json]: articleBody"
+
+
+def jsonld(body: str) -> lxml.etree._Element:
+    script = lxml.html.Element("script")
+    script.set("type", "application/ld+json")
+    data = {"@context": "https://schema.org", "@type": "Article", "articleBody": body}
+    script.text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return script
+
+
+def rendered(clutter: Clutter) -> str:
+    """The clutter's markup as it is inserted (the glued variant: its span alone)."""
+    if clutter.hidden is not None:
+        element = jsonld(clutter.hidden)
+    elif clutter.glued is not None:
+        element = render(clutter)[0]
+        element.set("class", "event-teaser")
+    else:
+        element = render(clutter)
+    element.tail = None
+    return lxml.html.tostring(element, encoding="unicode", method="html")
+
+
+_SLOT = re.compile(r"<!--cleanbench-slot-(\d+)-->")
+
+
+def slot_pages(anchor: Anchor, insertions: list[tuple[Clutter, str]]) -> list[tuple[str, str]]:
+    """Every clutter in its own copy of the page, with one serialisation of the page in all: a comment
+    marks each insertion point, the page is serialised once, and each copy is that text with its own
+    mark replaced by its clutter's markup and the other marks removed. Returns (page, where) per insertion."""
+    undos, wheres = [], []
+    for number, (clutter, placement) in enumerate(insertions):
+        undo, where = insert(anchor, clutter, placement=placement, slot=lxml.etree.Comment(f"cleanbench-slot-{number}"))
+        undos.append(undo)
+        wheres.append(where)
+    pieces = _SLOT.split(serialise(anchor))
+    for undo in reversed(undos):
+        undo()
+    pages = []
+    for number, (clutter, _) in enumerate(insertions):
+        markup = rendered(clutter)
+        parts = [piece if position % 2 == 0 else (markup if int(piece) == number else "") for position, piece in enumerate(pieces)]
+        pages.append(("".join(parts), wheres[number]))
+    return pages
 
 
 def serialise(anchor: Anchor) -> str:

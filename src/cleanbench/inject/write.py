@@ -25,7 +25,7 @@ from cleanbench.inject.derive import Request, Teaser, derive, teaser
 
 PAGES_FILE = "pages.parquet"
 MANIFEST_FILE = "inject.json"
-_WINDOW = 96  # source pages derived at a time
+_WINDOW = 24  # source pages derived at a time
 _ROW_GROUP = 256  # derived pages per Parquet row group
 
 
