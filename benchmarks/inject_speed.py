@@ -56,7 +56,7 @@ def main() -> int:
         if process.returncode != 0:
             print(stderr, file=sys.stderr)
             return 1
-        size = (out / "pages.parquet").stat().st_size
+        size = sum(part.stat().st_size for part in (out / "pages").glob("*.parquet"))
         manifest = json.loads((out / "inject.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)

@@ -41,7 +41,7 @@ def add_parser(commands: Any) -> None:
     inject = sub.add_parser("inject", help="derive a gold set with labelled clutter injected into every page (and a clean copy)")
     inject.add_argument("spec", help=constants.GOLD_SPEC_HELP)
     inject.add_argument("--kinds", required=True, help="clutter kinds, comma-separated, or all (duplicate, ad, related, comments, cookie, newsletter, share, nav, footer)")
-    inject.add_argument("--out", required=True, help="output folder (new or empty): pages.parquet and inject.json")
+    inject.add_argument("--out", required=True, help="output folder (new or empty): pages/part-*.parquet and inject.json")
     inject.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
     inject.add_argument("--all-variants", action="store_true", help="every variant of each kind (default: one per page, round-robin)")
     inject.add_argument("--workers", type=int, default=1, help="processes deriving pages (default 1; output is the same)")

@@ -1,7 +1,8 @@
-"""`inject(gold, out, ...)`: a derived gold set written in streaming batches to `DIR/pages.parquet`.
+"""`inject(gold, out, ...)`: a derived gold set written in streaming batches to `DIR/pages/part-NNNNN.parquet`.
 
-Pages are read a window at a time, derived (in worker processes when `workers` > 1, order kept) and
-written as Parquet row groups, so memory holds one window of pages whatever the set's size. `DIR/inject.json`
+Source pages are split into windows; each window is derived (in forked worker processes when
+`workers` > 1) and written as its own part file in Parquet row groups, so a process holds a few
+pages at a time whatever the set's size, and no page crosses a pipe. `DIR/inject.json`
 records the source, the request and what was written and skipped; it holds no time, so the same input
 and seed give byte-identical files. `load_gold(DIR)` reads the folder as a gold set.
 """
@@ -23,10 +24,11 @@ from cleanbench.gold.goldset import SCHEMA, GoldSet
 from cleanbench.inject.clutter import KINDS
 from cleanbench.inject.derive import Request, Teaser, derive, teaser
 
-PAGES_FILE = "pages.parquet"
+PAGES_DIR = "pages"  # part-00000.parquet, ...: one file per window of source pages, in source order
 MANIFEST_FILE = "inject.json"
-_WINDOW = 24  # source pages derived at a time
-_ROW_GROUP = 256  # derived pages per Parquet row group
+_WINDOW = 48  # source pages per part file (derived one page at a time)
+_WINDOWS_PER_WORKER = 4
+_ROW_GROUP = 64  # derived pages per Parquet row group
 
 
 @dataclass(frozen=True)
@@ -71,23 +73,11 @@ def inject(gold: GoldSet, out: str | Path, *, kinds: Sequence[str], seed: int = 
     teasers = _teasers(gold) if "related" in kinds else []
     written: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    temporary = folder / f".{PAGES_FILE}.{os.getpid()}.tmp"
-    buffer: list[dict[str, Any]] = []
-    with pq.ParquetWriter(temporary, SCHEMA, compression="zstd") as writer:
-        for records, page_skips in _derived(gold, request=request, teasers=teasers, workers=workers):
-            skipped.update(page_skips)
-            for record in records:
-                written[json.loads(record["meta"])["derived"]["kind"]] += 1
-            buffer.extend(records)
-            if len(buffer) >= _ROW_GROUP:
-                writer.write_table(pa.Table.from_pylist(buffer, schema=SCHEMA))
-                buffer = []
-        if buffer:
-            writer.write_table(pa.Table.from_pylist(buffer, schema=SCHEMA))
-    os.replace(temporary, folder / PAGES_FILE)
+    parts = folder / PAGES_DIR
+    parts.mkdir()
+    for part_written, part_skipped in _derived(gold, request=request, teasers=teasers, workers=workers, parts=parts):
+        written.update(part_written)
+        skipped.update(part_skipped)
     summary = InjectSummary(out=folder, source_pages=len(gold), written=dict(written), skipped=dict(sorted(skipped.items())))
     manifest = {"source": request.source, "strict": gold.strict, "kinds": list(kinds), "seed": seed, "all_variants": all_variants,
                 "cleanbench": __version__, "source_pages": len(gold), "written": summary.written, "skipped": summary.skipped}
@@ -107,35 +97,50 @@ def _teasers(gold: GoldSet) -> list[Teaser]:
 _STATE: dict[str, Any] = {}
 
 
-def _derive_one(item: tuple[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], Counter[str]]:
-    index, row = item
-    return derive(row, index=index, request=_STATE["request"], teasers=_STATE["teasers"])
+def _derive_part(window: tuple[int, int]) -> tuple[Counter[str], Counter[str]]:
+    """Derive source pages [start, stop) and write them as one part file; returns written and skipped counts.
+
+    Runs in a worker (forked: the set, request and teasers are inherited, and no page crosses a pipe)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    start, stop = window
+    gold: GoldSet = _STATE["gold"]
+    written: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    target = _STATE["parts"] / f"part-{start // _WINDOW:05d}.parquet"
+    temporary = target.with_name(f".{target.name}.tmp")
+    subset = GoldSet(name=gold.name, spec=gold.spec, table=gold.table.slice(start, stop - start))
+    with pq.ParquetWriter(temporary, SCHEMA, compression="zstd") as writer:
+        buffer: list[dict[str, Any]] = []
+        for offset, row in enumerate(subset.rows(batch_size=8)):
+            records, page_skips = derive(row, index=start + offset, request=_STATE["request"], teasers=_STATE["teasers"])
+            skipped.update(page_skips)
+            for record in records:
+                written[json.loads(record["meta"])["derived"]["kind"]] += 1
+            buffer.extend(records)
+            if len(buffer) >= _ROW_GROUP:
+                writer.write_table(pa.Table.from_pylist(buffer, schema=SCHEMA))
+                buffer = []
+        if buffer:
+            writer.write_table(pa.Table.from_pylist(buffer, schema=SCHEMA))
+    os.replace(temporary, target)
+    return written, skipped
 
 
-def _derived(gold: GoldSet, *, request: Request, teasers: list[Teaser], workers: int) -> Iterator[tuple[list[dict[str, Any]], Counter[str]]]:
-    """Each window's derived records and skips, in source order; a window of source pages in memory at a time."""
-    _STATE.update(request=request, teasers=teasers)
+def _derived(gold: GoldSet, *, request: Request, teasers: list[Teaser], workers: int, parts: Path) -> Iterator[tuple[Counter[str], Counter[str]]]:
+    """Each window's written and skipped counts, in source order; each worker holds a window of pages at a time."""
+    _STATE.update(request=request, teasers=teasers, gold=gold, parts=parts)
+    windows = [(start, min(start + _WINDOW, len(gold))) for start in range(0, len(gold), _WINDOW)]
     pool = None
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(workers)  # forked: the teasers are inherited, not sent
+    if workers > 1 and len(windows) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # forked: what the workers need is inherited, not sent; a worker is replaced after a few windows, since
+        # lxml's parser keeps names and short texts of every page it parsed (and the pages of the mapped set read stay resident)
+        pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_WINDOWS_PER_WORKER)
     try:
-        window: list[tuple[int, dict[str, Any]]] = []
-        for index, row in enumerate(gold.rows(batch_size=32)):
-            window.append((index, row))
-            if len(window) == _WINDOW:
-                yield from _run(window, pool)
-                window = []
-        if window:
-            yield from _run(window, pool)
+        yield from (map(_derive_part, windows) if pool is None else pool.imap(_derive_part, windows))
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
         _STATE.clear()
-
-
-def _run(window: list[tuple[int, dict[str, Any]]], pool: Any) -> Iterator[tuple[list[dict[str, Any]], Counter[str]]]:
-    if pool is None:
-        yield from map(_derive_one, window)
-    else:
-        yield from pool.map(_derive_one, window, chunksize=4)
