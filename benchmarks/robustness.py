@@ -1,0 +1,67 @@
+"""Robustness to injected clutter on a public gold set (issue 13): inject every clutter kind into AEB's
+181 pages (one variant per page and kind, round-robin, seed 0), run extractors on the derived set, and
+write the `cleanbench robustness` table and heatmap.
+
+    .venv/bin/python benchmarks/robustness.py [--aeb ../shared/data/aeb] [-e trafilatura -e resiliparse -e justext]
+
+Writes benchmarks/results/robustness/aeb.md (the command lines, the table and the signature) and
+aeb.png. Every number in them is measured by the run this script makes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "robustness"
+DEFAULT_EXTRACTORS = ("trafilatura", "resiliparse", "justext", "everything")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aeb", default=str(ROOT.parent / "shared" / "data" / "aeb"))
+    parser.add_argument("-e", "--extractor", action="append", dest="extractors")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    extractors = args.extractors or list(DEFAULT_EXTRACTORS)
+    cli = [sys.executable, "-m", "cleanbench"]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="robustness-") as scratch:
+        derived, run = Path(scratch) / "aeb-injected", Path(scratch) / "run"
+        inject = [*cli, "data", "inject", f"aeb:{args.aeb}", "--kinds", "all", "--out", str(derived), "--seed", "0", "--workers", str(args.workers)]
+        made = subprocess.run(inject, check=True, capture_output=True, text=True).stdout.strip()
+        start = time.perf_counter()
+        command = [*cli, "run", "--gold", str(derived), "--out", str(run), "--no-progress", "--workers", str(args.workers)]
+        for name in extractors:
+            command += ["-e", name]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        table = subprocess.run([*cli, "robustness", str(run), "--png", str(RESULTS / "aeb.png")], check=True, capture_output=True, text=True).stdout
+    lines = [
+        "# Robustness to injected clutter: AEB (181 pages), every kind",
+        "",
+        "Made by `benchmarks/robustness.py`:",
+        "",
+        "```",
+        "cleanbench data inject aeb:AEB --kinds all --out DIR --seed 0",
+        f"cleanbench run --gold DIR {' '.join('-e ' + name for name in extractors)}",
+        "cleanbench robustness RUN --png aeb.png",
+        "```",
+        "",
+        f"inject: {made.splitlines()[0]}; run: {seconds:.0f} s on this machine.",
+        "",
+        table.strip(),
+        "",
+    ]
+    (RESULTS / "aeb.md").write_text("\n".join(lines), encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
