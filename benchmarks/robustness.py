@@ -42,6 +42,14 @@ def main() -> int:
         subprocess.run(command, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         table = subprocess.run([*cli, "robustness", str(run), "--png", str(RESULTS / "aeb.png")], check=True, capture_output=True, text=True).stdout
+        # the duplicate kind again, every variant on every page: do the bundled set's findings (print,
+        # noscript and AMP copies emitted twice) hold on real pages?
+        variants, run_variants = Path(scratch) / "aeb-duplicates", Path(scratch) / "run-duplicates"
+        subprocess.run([*inject[:6], "--kinds", "duplicate", "--out", str(variants), "--seed", "0", "--all-variants"], check=True, capture_output=True)
+        again = [*command[:5], str(variants), "--out", str(run_variants), *command[8:]]
+        subprocess.run(again, check=True, capture_output=True, text=True)
+        by_variant = subprocess.run([*cli, "robustness", str(run_variants), "--by-variant", "--png", str(RESULTS / "aeb-duplicate-variants.png")],
+                                    check=True, capture_output=True, text=True).stdout
     lines = [
         "# Robustness to injected clutter: AEB (181 pages), every kind",
         "",
@@ -57,9 +65,19 @@ def main() -> int:
         "",
         table.strip(),
         "",
+        "## The duplicate kind, every variant on every page",
+        "",
+        "```",
+        "cleanbench data inject aeb:AEB --kinds duplicate --all-variants --out DIR --seed 0",
+        "cleanbench robustness RUN --by-variant --png aeb-duplicate-variants.png",
+        "```",
+        "",
+        by_variant.strip(),
+        "",
     ]
     (RESULTS / "aeb.md").write_text("\n".join(lines), encoding="utf-8")
     print(table)
+    print(by_variant)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from cleanbench.errors import ResultError
@@ -51,16 +52,17 @@ class Robustness:
         return next((c for c in self.cells if c.extractor == extractor and c.kind == kind), None)
 
 
-def split_id(page_id: str) -> tuple[str, str] | None:
-    """(source id, kind) of a derived page's id (kind `clean` for the copy); None for any other id."""
+def split_id(page_id: str, *, by_variant: bool = False) -> tuple[str, str] | None:
+    """(source id, kind) of a derived page's id (kind `clean` for the copy; with `by_variant`, `kind-variant`
+    where the id names one, as with `--all-variants`); None for any other id."""
     source, dot, tail = page_id.rpartition(".")
     kind = tail.split("-", 1)[0]
     if not dot or not source or (kind not in KINDS and tail != "clean"):
         return None
-    return source, tail if tail == "clean" else kind
+    return source, tail if tail == "clean" or by_variant else kind
 
 
-def robustness(run: str | Path, *, bootstrap: Bootstrap | None = None) -> Robustness:
+def robustness(run: str | Path, *, bootstrap: Bootstrap | None = None, by_variant: bool = False) -> Robustness:
     """The robustness cells of a saved run on a derived set; a `ResultError` when the run's pages are not derived."""
     result = load_result(run)
     bootstrap = bootstrap or Bootstrap(resamples=result.resamples, seed=result.seed, confidence=result.confidence)
@@ -71,24 +73,26 @@ def robustness(run: str | Path, *, bootstrap: Bootstrap | None = None) -> Robust
     by: dict[str, dict[str, PageRecord]] = {}
     for record in records:
         by.setdefault(record.extractor, {})[record.page_id] = record
-    kinds_seen = {parsed[1] for parsed in map(split_id, {r.page_id for r in records}) if parsed}
+    split = partial(split_id, by_variant=by_variant)
+    kinds_seen = {parsed[1] for parsed in map(split, {r.page_id for r in records}) if parsed}
     if "clean" not in kinds_seen or len(kinds_seen) < 2:
         raise ResultError(f"{run}: not a run on a derived gold set (no '<id>.clean' copies beside injected pages): see cleanbench data inject")
-    kinds = tuple(kind for kind in KINDS if kind in kinds_seen)
+    kinds = tuple(sorted(kinds_seen - {"clean"}, key=lambda tail: (KINDS.index(tail.split("-", 1)[0]), tail)))
     words = get_metric(RETENTION)
     cells = []
     for name in names:
         own = by.get(name, {})
-        clean = {parsed[0]: own[pid] for pid in own if (parsed := split_id(pid)) and parsed[1] == "clean"}
+        clean = {parsed[0]: own[pid] for pid in own if (parsed := split(pid)) and parsed[1] == "clean"}
         for kind in kinds:
-            injected = {pid: record for pid in own if (parsed := split_id(pid)) and parsed[1] == kind and parsed[0] in clean
+            injected = {pid: record for pid in own if (parsed := split(pid)) and parsed[1] == kind and parsed[0] in clean
                         for record in [own[pid]]}
-            clusters = {pid: split_id(pid)[0] for pid in injected}  # type: ignore[index]
+            clusters = {pid: split(pid)[0] for pid in injected}  # type: ignore[index]
             after = _counts(injected, RETENTION)
             before = {pid: clean[clusters[pid]].counts.get(RETENTION) for pid in after}
             before = {pid: counts for pid, counts in before.items() if counts is not None}
             difference = paired_difference(after, before, words.counts_type, value="f1", bootstrap=bootstrap, clusters=clusters)
-            leak_metric = "duplication" if kind == "duplicate" else f"leak:{kind}"
+            base_kind = kind.split("-", 1)[0]
+            leak_metric = "duplication" if base_kind == "duplicate" else f"leak:{base_kind}"
             leaks = _counts(injected, leak_metric)
             leak = estimate(leaks, get_metric(leak_metric).counts_type, bootstrap=bootstrap, clusters=clusters)["value"] if leaks else Estimate(None)
             common = after.keys() & before.keys()
@@ -163,7 +167,7 @@ def heatmap(report: Robustness, path: Path, *, extractors: Sequence[str] | None 
             cell = report.cell(name, kind)
             if cell is None or cell.difference.value is None:
                 continue
-            leak = "" if cell.leak.value is None else f"\n{'dup' if kind == 'duplicate' else 'leak'} {cell.leak.value:.2f}"
+            leak = "" if cell.leak.value is None else f"\n{'dup' if cell.leak_metric == 'duplication' else 'leak'} {cell.leak.value:.2f}"
             strong = abs(cell.difference.value) > 0.6 * limit
             axes.text(column, row, f"{cell.difference.value:+.3f}{leak}", ha="center", va="center", fontsize=7.5, color="white" if strong else "black")
     axes.set_xticks(range(len(kinds)), kinds, rotation=30, ha="right")

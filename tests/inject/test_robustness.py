@@ -71,3 +71,16 @@ def test_compare_on_a_derived_run_uses_clusters(run: Path) -> None:
 
     changes = compare_runs(run, run).changes
     assert changes and all(change.difference.value == 0 for change in changes)
+
+
+def test_robustness_by_variant(tmp_path: Path) -> None:
+    gold = load_gold("fixtures")
+    inject(gold.select(gold.ids()[:4], name="four"), tmp_path / "derived", kinds=("duplicate",), seed=0, all_variants=True)
+    argv = ["run", "--gold", str(tmp_path / "derived"), "-e", "everything", "--out", str(tmp_path / "run"), "--no-progress", "--workers", "1"]
+    assert main(argv) == 0
+    report = robustness(tmp_path / "run", by_variant=True)
+    assert report.kinds == tuple(f"duplicate-{v}" for v in ("amp", "continue", "jsonld", "noscript", "print", "reader"))
+    assert {cell.leak_metric for cell in report.cells} == {"duplication"}
+    hidden, shown = report.cell("everything", "duplicate-jsonld"), report.cell("everything", "duplicate-print")
+    assert hidden.difference.value == pytest.approx(0) and shown.leak.value > hidden.leak.value
+    assert robustness(tmp_path / "run").kinds == ("duplicate",)

@@ -24,6 +24,7 @@ def add_parser(commands: Any) -> None:
 
     robust = commands.add_parser("robustness", help="per extractor and clutter kind: F1 on injected vs clean copies, and the leak (a run on a derived set)")
     robust.add_argument("result", help="a run folder (or its result.json) on a set made by cleanbench data inject")
+    robust.add_argument("--by-variant", action="store_true", help="a column per variant (a set made with --all-variants) rather than per kind")
     robust.add_argument("--png", metavar="FILE", help="also write a heatmap (extractor x kind) as PNG (needs matplotlib: cleanbench[plots])")
     robust.set_defaults(handler=robustness_command)
 
@@ -70,7 +71,7 @@ def robustness_command(args: argparse.Namespace) -> int:
         except ImportError:
             print("cleanbench: error: --png needs matplotlib: pip install 'cleanbench[plots]'", file=sys.stderr)
             return EXIT_USAGE
-    report = robustness(args.result)
+    report = robustness(args.result, by_variant=args.by_variant)
     print(markdown(report))
     if args.png:
         from cleanbench.atomic import ensure_folder
