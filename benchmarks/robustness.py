@@ -34,7 +34,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="robustness-") as scratch:
         derived, run = Path(scratch) / "aeb-injected", Path(scratch) / "run"
         inject = [*cli, "data", "inject", f"aeb:{args.aeb}", "--kinds", "all", "--out", str(derived), "--seed", "0", "--workers", str(args.workers)]
-        made = subprocess.run(inject, check=True, capture_output=True, text=True).stdout.strip()
+        made = subprocess.run(inject, check=True, capture_output=True, text=True).stdout.strip().replace(str(derived), "DIR")
         start = time.perf_counter()
         command = [*cli, "run", "--gold", str(derived), "--out", str(run), "--no-progress", "--workers", str(args.workers)]
         for name in extractors:
