@@ -25,6 +25,7 @@ DEFAULT_EXTRACTORS = ("trafilatura", "resiliparse", "justext", "everything")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aeb", default=str(ROOT.parent / "shared" / "data" / "aeb"))
+    parser.add_argument("--wcxb", metavar="PATH", help="WCXB dev instead of AEB (no per-variant pass); writes wcxb-dev.md and .png")
     parser.add_argument("-e", "--extractor", action="append", dest="extractors")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -33,7 +34,8 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="robustness-") as scratch:
         derived, run = Path(scratch) / "aeb-injected", Path(scratch) / "run"
-        inject = [*cli, "data", "inject", f"aeb:{args.aeb}", "--kinds", "all", "--out", str(derived), "--seed", "0", "--workers", str(args.workers)]
+        spec, name = (f"wcxb:{args.wcxb}", "wcxb-dev") if args.wcxb else (f"aeb:{args.aeb}", "aeb")
+        inject = [*cli, "data", "inject", spec, "--kinds", "all", "--out", str(derived), "--seed", "0", "--workers", str(args.workers)]
         made = subprocess.run(inject, check=True, capture_output=True, text=True).stdout.strip().replace(str(derived), "DIR")
         start = time.perf_counter()
         command = [*cli, "run", "--gold", str(derived), "--out", str(run), "--no-progress", "--workers", str(args.workers)]
@@ -41,7 +43,17 @@ def main() -> int:
             command += ["-e", name]
         subprocess.run(command, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-        table = subprocess.run([*cli, "robustness", str(run), "--png", str(RESULTS / "aeb.png")], check=True, capture_output=True, text=True).stdout
+        table = subprocess.run([*cli, "robustness", str(run), "--png", str(RESULTS / f"{name}.png")], check=True, capture_output=True, text=True).stdout
+        if args.wcxb:
+            (RESULTS / f"{name}.md").write_text("\n".join([
+                "# Robustness to injected clutter: WCXB dev (1,497 pages), every kind", "",
+                "Made by `benchmarks/robustness.py --wcxb PATH`:", "", "```",
+                "cleanbench data inject wcxb:WCXB --kinds all --out DIR --seed 0",
+                f"cleanbench run --gold DIR {' '.join('-e ' + e for e in extractors)}",
+                f"cleanbench robustness RUN --png {name}.png", "```", "",
+                f"inject: {made.splitlines()[0]}; run: {seconds:.0f} s on this machine.", "", table.strip(), ""]), encoding="utf-8")
+            print(table)
+            return 0
         # the duplicate kind again, every variant on every page: do the bundled set's findings (print,
         # noscript and AMP copies emitted twice) hold on real pages?
         variants, run_variants = Path(scratch) / "aeb-duplicates", Path(scratch) / "run-duplicates"
