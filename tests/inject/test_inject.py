@@ -97,6 +97,7 @@ def test_provenance_in_meta(source, derived) -> None:
     assert meta["source"]["digest"] == source.digest() and meta["source"]["page_id"] == source.ids()[0]
     assert meta["seed"] == 7 and meta["cleanbench"] and meta["lang"]["clutter"] in PHRASES
     assert meta["variant"] == "glued" and "glued" in meta["placement"]
+    assert page.meta["site"].endswith(" [ad]")  # a cross-page cleaner sees each kind's copies as a site of their own
 
 
 def test_glued_ad_touches_the_next_paragraph(derived) -> None:

@@ -179,7 +179,11 @@ def _record(base: Mapping[str, Any], *, page_id: str, derived: dict[str, Any], c
         if snippet is not None and snippet not in without:
             without.append(snippet)
     record["noise"], record["without"] = noise, without
-    record["meta"] = json.dumps({**base["meta"], "derived": derived}, ensure_ascii=False, sort_keys=True)
+    meta = {**base["meta"], "derived": derived}
+    site = page_site(meta=base["meta"], url=base.get("url"))
+    if site is not None:  # the copies of one kind form a site of their own, as the source pages did: a cross-page
+        meta["site"] = f"{site} [{derived['kind']}]"  # cleaner must not see a body repeated on 10 pages of one site
+    record["meta"] = json.dumps(meta, ensure_ascii=False, sort_keys=True)
     return record
 
 
