@@ -196,6 +196,10 @@ CASES = [
     Case("report --html unwritable", lambda f: ["report", str(finished_result(f)), "--html", UNWRITABLE], "cleanbench-no-such-folder/out: cannot create this folder"),
     Case("report --plots unwritable", lambda f: ["report", str(finished_result(f)), "--plots", UNWRITABLE], "cleanbench-no-such-folder/out: cannot create this folder"),
     Case("data export unwritable", lambda f: ["data", "export", str(jsonl(f, record_line())), UNWRITABLE + ".jsonl"], "cleanbench-no-such-folder: cannot create this folder"),
+    # data inject
+    Case("data inject unknown kind", lambda f: ["data", "inject", "fixtures", "--kinds", "ad,popup", "--out", str(f / "derived")], "unknown clutter kind 'popup'"),
+    Case("data inject into a non-empty folder", lambda f: (f / "taken").mkdir() or (f / "taken" / "x").write_text("x") and ["data", "inject", "fixtures", "--kinds", "ad", "--out", str(f / "taken")], "taken: exists and is not an empty folder"),
+    Case("data inject a bad spec", lambda f: ["data", "inject", str(f / "no-such-set"), "--kinds", "ad", "--out", str(f / "derived")], "no-such-set: no such file or folder"),
     # annotate and agree
     Case("annotate a PNG", lambda f: annotate(f, b"\x89PNG\r\n\x1a\n" + b"\0" * 32), "page.html: not an HTML page (a PNG image)"),
     Case("annotate plain text", lambda f: annotate(f, b"no markup here at all", name="notes.htm"), "notes.htm: not an HTML page (no HTML tag"),

@@ -136,7 +136,7 @@ def check_significance(
 ) -> CheckReport:
     """For every pinned (extractor, key), a one-sided 95 % paired bootstrap of result minus pinned run
     over the pages both scored: a failure when the change for the worse is significant."""
-    from cleanbench.score.aggregate import paired_difference
+    from cleanbench.score.aggregate import paired_difference, result_clusters
     from cleanbench.score.bootstrap import Bootstrap
     from cleanbench.score.counts import ShareCounts
     from cleanbench.score.metrics import get_metric
@@ -175,7 +175,8 @@ def check_significance(
             if not old.keys() & new.keys():
                 failures.append(f"{name} {key}: no page scored in both the result and the pinned run")
                 continue
-            estimate = paired_difference(new, old, counts_type, value=value, bootstrap=bootstrap).estimate
+            clusters = result_clusters(result, old.keys() | new.keys())
+            estimate = paired_difference(new, old, counts_type, value=value, bootstrap=bootstrap, clusters=clusters).estimate
             if estimate.value is None or estimate.low is None or estimate.high is None:
                 notes.append(f"{name} {key}: undefined on these pages; not judged")
                 continue

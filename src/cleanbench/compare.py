@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cleanbench.errors import ResultError
 from cleanbench.results import Estimate, RunResult, load_result, page_records
-from cleanbench.score.aggregate import paired_difference, point_values
+from cleanbench.score.aggregate import paired_difference, point_values, result_clusters
 from cleanbench.score.bootstrap import Bootstrap
 from cleanbench.score.counts import Counts
 from cleanbench.score.metrics import get_metric
@@ -79,7 +79,8 @@ def compare_runs(before: str | Path, after: str | Path, *, top: int = 5, keys: S
             a = _counts(records_before, name, metric_name)
             b = _counts(records_after, name, metric_name)
             for value in values:
-                difference = paired_difference(b, a, metric.counts_type, value=value, bootstrap=bootstrap)
+                difference = paired_difference(b, a, metric.counts_type, value=value, bootstrap=bootstrap,
+                                               clusters=result_clusters(second, a.keys() | b.keys()))
                 moves = [
                     PageMove(page, point_values({page: a[page]}, metric.counts_type)[value], point_values({page: b[page]}, metric.counts_type)[value])
                     for page in sorted(a.keys() & b.keys())

@@ -62,3 +62,7 @@ class OutputError(CleanbenchError):
 class AnnotationError(CleanbenchError):
     """An annotation cannot go on: unreadable pages to annotate, a change that does not apply, or a log that
     does not match the pages."""
+
+
+class InjectError(CleanbenchError):
+    """A derived gold set cannot be made: an unknown clutter kind, or an output folder that is not new or empty."""

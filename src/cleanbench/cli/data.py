@@ -1,4 +1,4 @@
-"""`cleanbench data info | validate | export | agree`: inspect, check, write and compare gold sets."""
+"""`cleanbench data info | validate | export | inject | agree`: inspect, check, write and compare gold sets."""
 
 from __future__ import annotations
 
@@ -37,6 +37,16 @@ def add_parser(commands: Any) -> None:
     export.add_argument("--format", choices=constants.EXPORT_FORMATS, default="jsonl")
     add_gold_options(export)
     export.set_defaults(handler=export_command)
+
+    inject = sub.add_parser("inject", help="derive a gold set with labelled clutter injected into every page (and a clean copy)")
+    inject.add_argument("spec", help=constants.GOLD_SPEC_HELP)
+    inject.add_argument("--kinds", required=True, help="clutter kinds, comma-separated, or all (duplicate, ad, related, comments, cookie, newsletter, share, nav, footer)")
+    inject.add_argument("--out", required=True, help="output folder (new or empty): pages/part-*.parquet and inject.json")
+    inject.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
+    inject.add_argument("--all-variants", action="store_true", help="every variant of each kind (default: one per page, round-robin)")
+    inject.add_argument("--workers", type=int, default=1, help="processes deriving pages (default 1; output is the same)")
+    add_gold_options(inject)
+    inject.set_defaults(handler=inject_command)
 
     agree = sub.add_parser("agree", help="how well two annotations of the same pages agree (gold text, noise spans, blocks)")
     agree.add_argument("a", help="one annotation (a gold set spec: a .jsonl file, a folder, ...)")
@@ -130,6 +140,22 @@ def export_command(args: argparse.Namespace) -> int:
     gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
     written = export_gold(gold, args.out, fmt=args.format)
     print(f"wrote {len(gold)} pages of {gold.name} to {written} ({args.format}); digest {gold.digest()}")
+    return EXIT_OK
+
+
+def inject_command(args: argparse.Namespace) -> int:
+    from cleanbench.gold.load import load_gold
+    from cleanbench.inject.write import inject, parse_kinds
+
+    kinds = parse_kinds(args.kinds)
+    gold = load_gold(args.spec, max_page_mb=args.max_page_mb)
+    summary = inject(gold, args.out, kinds=kinds, seed=args.seed, all_variants=args.all_variants, workers=max(1, args.workers))
+    written = ", ".join(f"{kind} {count}" for kind, count in summary.written.items())
+    print(f"wrote {summary.pages} pages derived from {summary.source_pages} pages of {gold.name} to {summary.out} ({written})")
+    for reason, count in summary.skipped.items():
+        print(f"skipped {count}: {reason}")
+    if not summary.skipped:
+        print("skipped none")
     return EXIT_OK
 
 

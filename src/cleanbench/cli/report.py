@@ -1,5 +1,6 @@
 """`cleanbench report` (re-render a saved result: tables, an HTML page browser, plots) and
-`cleanbench compare` (what changed between two runs on the same gold set, and on which pages)."""
+`cleanbench compare` (what changed between two runs on the same gold set, and on which pages), and
+`cleanbench robustness` (a run on a derived set: F1 on injected pages against their clean copies, per clutter kind)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cleanbench.cli.options import EXIT_OK, add_gold_options, positive
+from cleanbench.cli.options import EXIT_OK, EXIT_USAGE, add_gold_options, positive
 from cleanbench.cli.run import add_table_options
 
 
@@ -20,6 +21,12 @@ def add_parser(commands: Any) -> None:
     report.add_argument("--plots", metavar="DIR", help="write PNG plots (needs matplotlib: cleanbench[plots])")
     add_gold_options(report)
     report.set_defaults(handler=report_command)
+
+    robust = commands.add_parser("robustness", help="per extractor and clutter kind: F1 on injected vs clean copies, and the leak (a run on a derived set)")
+    robust.add_argument("result", help="a run folder (or its result.json) on a set made by cleanbench data inject")
+    robust.add_argument("--by-variant", action="store_true", help="a column per variant (a set made with --all-variants) rather than per kind")
+    robust.add_argument("--png", metavar="FILE", help="also write a heatmap (extractor x kind) as PNG (needs matplotlib: cleanbench[plots])")
+    robust.set_defaults(handler=robustness_command)
 
     versus = commands.add_parser("compare", help="what changed between two runs on the same gold set, and on which pages")
     versus.add_argument("before", help="a run folder or its result.json")
@@ -52,6 +59,26 @@ def report_command(args: argparse.Namespace) -> int:
 
         for path in write_plots(result, out_dir=Path(args.plots)):
             print(f"cleanbench: wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def robustness_command(args: argparse.Namespace) -> int:
+    from cleanbench.robustness import heatmap, markdown, robustness
+
+    if args.png:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            print("cleanbench: error: --png needs matplotlib: pip install 'cleanbench[plots]'", file=sys.stderr)
+            return EXIT_USAGE
+    report = robustness(args.result, by_variant=args.by_variant)
+    print(markdown(report))
+    if args.png:
+        from cleanbench.atomic import ensure_folder
+
+        target = Path(args.png)
+        ensure_folder(target.parent if str(target.parent) else Path("."))
+        print(f"cleanbench: wrote {heatmap(report, target)}", file=sys.stderr)
     return EXIT_OK
 
 

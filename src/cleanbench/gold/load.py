@@ -83,6 +83,8 @@ def load_gold(spec: str = "fixtures", *, max_page_mb: float = DEFAULT_MAX_PAGE_M
             except Exception as error:  # noqa: BLE001  datasets raises many kinds on a damaged folder
                 raise GoldSpecError(f"{spec}: not a readable datasets folder: {_first_line(error)}") from None
             return _checked(name=path.resolve().name, spec=spec, table=_table_of(saved), strict=True, limit=limit)
+        if (path / "inject.json").is_file() and (path / "pages").is_dir():  # a derived set (cleanbench data inject)
+            return _load_derived(path, spec=spec, limit=limit)
         return _load_folder(path, name=path.resolve().name, spec=spec, limit=limit)
     if path.is_file() and path.suffix == ".jsonl":
         table, arrow_file = _build(_jsonl_records, path, files=[path], kind="jsonl", limit=limit, spec=spec)
@@ -101,6 +103,30 @@ def load_gold(spec: str = "fixtures", *, max_page_mb: float = DEFAULT_MAX_PAGE_M
             f"{', '.join(p + ':PATH' for p in FORMATS)} or hf:NAME[:SPLIT])"
         )
     raise GoldSpecError(f"{spec}: cannot read this as a gold set (expected a folder, .jsonl or .parquet)")
+
+
+def _load_derived(root: Path, *, spec: str, limit: int) -> GoldSet:
+    """A derived set written by `cleanbench data inject` (`pages/part-*.parquet`, in name order, and
+    `inject.json` saying whether its source was strict: a derived page is as doubtful as its source page)."""
+    import pyarrow.parquet as pq
+
+    try:
+        parts = sorted((root / "pages").glob("part-*.parquet"))
+        if not parts:
+            raise GoldSpecError(f"{spec}: {root / 'pages'} holds no part-*.parquet files")
+        tables = [pq.read_table(part, memory_map=True) for part in parts]
+        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    except GoldSpecError:
+        raise
+    except Exception as error:  # noqa: BLE001  pyarrow raises many kinds on a bad file
+        raise GoldSpecError(f"{spec}: not a readable Parquet file of cleanbench's gold schema: {_first_line(error)}") from None
+    strict = True
+    try:
+        manifest = json.loads((root / "inject.json").read_text(encoding="utf-8"))
+        strict = bool(manifest.get("strict", True)) if isinstance(manifest, dict) else True
+    except (OSError, ValueError):
+        pass
+    return _checked(name=root.resolve().name, spec=spec, table=table, strict=strict, limit=limit)
 
 
 def _load_folder(root: Path, *, name: str, spec: str, limit: int) -> GoldSet:

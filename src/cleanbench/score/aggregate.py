@@ -14,7 +14,7 @@ order: K identical copies of each of N pages give exactly the N-page interval at
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,26 @@ from cleanbench.score.bootstrap import Bootstrap
 from cleanbench.score.counts import Counts
 
 Clusters = Mapping[str, str]  # page id -> its cluster (the source page it was derived from)
+
+CLUSTER_MARK = "-cluster|"  # in a signature: the intervals resampled clusters of derived pages
+
+
+def clusters_from_ids(page_ids: Iterable[str]) -> dict[str, str]:
+    """Derived pages' clusters from their ids alone (`<source id>.<kind>`, `.clean` for the copy), for a
+    saved result whose signature says it was clustered: each page to its source id."""
+    return {page_id: page_id.rsplit(".", 1)[0] for page_id in page_ids if "." in page_id}
+
+
+def is_clustered(signatures: Iterable[str | None]) -> bool:
+    """Whether any of these signatures says whole clusters of derived pages were resampled."""
+    return any(signature and CLUSTER_MARK in signature for signature in signatures)
+
+
+def result_clusters(result: object, page_ids: Iterable[str]) -> dict[str, str] | None:
+    """The clusters of a saved `RunResult`'s pages when its signatures say it was clustered, else None."""
+    signatures = (scores.signature for row in getattr(result, "extractors", ()) for scores in row.metrics.values())
+    return clusters_from_ids(page_ids) if is_clustered(signatures) else None
+
 
 @dataclass(frozen=True)
 class Difference:

@@ -43,11 +43,13 @@ class PageInfo:
     lang: str | None
     noise_labels: tuple[str, ...]
     site: str | None = None  # DESIGN.md's site rule
+    cluster: str | None = None  # a derived page's source page (`meta.derived.source.page_id`): the bootstrap's unit
 
     @classmethod
     def of(cls, page: GoldPage) -> PageInfo:
         site = page_site(meta=page.meta, url=page.url)
-        return cls(id=page.id, page_type=page.page_type, lang=page.lang, noise_labels=page.noise_labels(), site=site)
+        return cls(id=page.id, page_type=page.page_type, lang=page.lang, noise_labels=page.noise_labels(), site=site,
+                   cluster=source_page(page.meta))
 
     def slice_values(self, kind: str) -> tuple[str, ...]:
         if kind == "noise":
@@ -56,6 +58,20 @@ class PageInfo:
             return (self.lang.replace("_", "-").split("-", 1)[0].lower(),) if self.lang else ()
         value = getattr(self, kind)
         return (value,) if value else ()
+
+
+def source_page(meta: Mapping[str, Any]) -> str | None:
+    """The id of the page a derived page was made from (`meta.derived.source.page_id`), else None."""
+    derived = meta.get("derived") if isinstance(meta, Mapping) else None
+    source = derived.get("source") if isinstance(derived, Mapping) else None
+    page_id = source.get("page_id") if isinstance(source, Mapping) else None
+    return page_id if isinstance(page_id, str) else None
+
+
+def clusters_of(pages: Iterable[PageInfo]) -> dict[str, str] | None:
+    """Page id -> source page for the derived pages of a set; None when no page is derived (plain bootstrap)."""
+    found = {page.id: page.cluster for page in pages if page.cluster is not None}
+    return found or None
 
 
 @dataclass(frozen=True)
@@ -139,7 +155,8 @@ class Scoring:
         if found is None:
             raise MetricError(f"metric {metric!r} was not scored (scored: {', '.join(m.name for m in self.metrics)})")
         ext_signature = self.extractor(extractor).signature if extractor is not None else None
-        return found.signature(value, bootstrap=self.bootstrap, gold_digest=self.gold_digest, extractor=ext_signature)
+        return found.signature(value, bootstrap=self.bootstrap, gold_digest=self.gold_digest, extractor=ext_signature,
+                               clustered=clusters_of(self.pages) is not None)
 
     def compare(self, a: str, b: str, *, metric: str, value: str | None = None) -> Comparison:
         """Paired bootstrap of a minus b on `metric`'s value (its headline by default); tied when the interval holds 0."""
@@ -150,7 +167,8 @@ class Scoring:
             self.extractor(extractor)  # raises on an unknown name
         name = value or found.values[0].name
         by_extractor = _counts_by_extractor(self.records, found.name)
-        difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found.counts_type, value=name, bootstrap=self.bootstrap)
+        difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found.counts_type, value=name,
+                                       bootstrap=self.bootstrap, clusters=clusters_of(self.pages))
         return Comparison(a=a, b=b, key=f"{metric}.{name}", difference=difference.estimate, tied=bool(difference.tied))
 
 
@@ -238,6 +256,7 @@ def summarize(
     for record in records:
         rows.setdefault(record.extractor, []).append(record)
     groups = {kind: _groups(pages, kind) for kind in slice_by}
+    clusters = clusters_of(pages)
     summaries = []
     for name, own in rows.items():
         statuses = Counter(record.status for record in own)
@@ -245,7 +264,8 @@ def summarize(
         by_metric = [(metric, _counts(own, metric.name)) for metric in chosen]
         signed = {
             metric.name: {
-                value.name: str(metric.signature(value.name, bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name)))
+                value.name: str(metric.signature(value.name, bootstrap=bootstrap, gold_digest=gold_digest, extractor=signatures.get(name),
+                                                 clustered=clusters is not None))
                 for value in metric.values
             }
             for metric in chosen
@@ -259,13 +279,14 @@ def summarize(
                 failures={status: statuses[status] for status in FAILURES if statuses[status]},
                 drops=_drops(own),
                 metrics={
-                    metric.name: _scores(metric, counts, every_page, signature=signed[metric.name], bootstrap=bootstrap, min_pages=1)
+                    metric.name: _scores(metric, counts, every_page, signature=signed[metric.name], bootstrap=bootstrap, min_pages=1, clusters=clusters)
                     for metric, counts in by_metric
                 },
                 slices={
                     kind: {
                         value: {
-                            metric.name: _scores(metric, counts, ids, signature=signed[metric.name], bootstrap=bootstrap, min_pages=min_pages, sign_values=False)
+                            metric.name: _scores(metric, counts, ids, signature=signed[metric.name], bootstrap=bootstrap, min_pages=min_pages, sign_values=False,
+                                           clusters=clusters)
                             for metric, counts in by_metric
                         }
                         for value, ids in values.items()
@@ -298,6 +319,7 @@ def _scores(
     bootstrap: Bootstrap,
     min_pages: int,
     sign_values: bool = True,
+    clusters: Mapping[str, str] | None = None,
 ) -> MetricScores:
     """One metric over some pages: its values (none under `min_pages` scored pages), each with its
     aggregation and (`sign_values`) signature, and the pages scored and skipped. A slice's values are
@@ -305,7 +327,7 @@ def _scores(
     for every page type, language, label and site (signing each value took a bundled run's result.json
     from 2 MB to 50 MB)."""
     scored = {page: counts[page] for page in page_ids if page in counts}
-    found = estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages)
+    found = estimate(scored, metric.counts_type, bootstrap=bootstrap, min_pages=min_pages, clusters=clusters)
     return MetricScores(
         metric=metric.name,
         higher_is_better=metric.higher_is_better,

@@ -1,0 +1,1 @@
+"""Clutter injection: derived gold sets with duplicate bodies, ads, related teasers and the rest, labelled exactly."""
