@@ -5,7 +5,7 @@ write the `cleanbench robustness` table and heatmap.
     .venv/bin/python benchmarks/robustness.py [--aeb ../shared/data/aeb] [-e trafilatura -e resiliparse -e justext]
 
 With `--wcxb PATH`, the same on WCXB dev (14,949 derived pages; about 35 minutes for four extractors on
-a 2-core machine: not yet run to the end). Writes benchmarks/results/robustness/aeb.md (the command lines, the table and the signature) and
+a 2-core machine). Writes benchmarks/results/robustness/aeb.md (the command lines, the table and the signature) and
 aeb.png. Every number in them is measured by the run this script makes.
 """
 
@@ -40,8 +40,8 @@ def main() -> int:
         made = subprocess.run(inject, check=True, capture_output=True, text=True).stdout.strip().replace(str(derived), "DIR")
         start = time.perf_counter()
         command = [*cli, "run", "--gold", str(derived), "--out", str(run), "--no-progress", "--workers", str(args.workers)]
-        for name in extractors:
-            command += ["-e", name]
+        for extractor in extractors:
+            command += ["-e", extractor]
         subprocess.run(command, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         table = subprocess.run([*cli, "robustness", str(run), "--png", str(RESULTS / f"{name}.png")], check=True, capture_output=True, text=True).stdout
@@ -50,7 +50,7 @@ def main() -> int:
                 "# Robustness to injected clutter: WCXB dev (1,497 pages), every kind", "",
                 "Made by `benchmarks/robustness.py --wcxb PATH`:", "", "```",
                 "cleanbench data inject wcxb:WCXB --kinds all --out DIR --seed 0",
-                f"cleanbench run --gold DIR {' '.join('-e ' + e for e in extractors)}",
+                f"cleanbench run --gold DIR {' '.join('-e ' + extractor for extractor in extractors)}",
                 f"cleanbench robustness RUN --png {name}.png", "```", "",
                 f"inject: {made.splitlines()[0]}; run: {seconds:.0f} s on this machine.", "", table.strip(), ""]), encoding="utf-8")
             print(table)
@@ -70,7 +70,7 @@ def main() -> int:
         "",
         "```",
         "cleanbench data inject aeb:AEB --kinds all --out DIR --seed 0",
-        f"cleanbench run --gold DIR {' '.join('-e ' + name for name in extractors)}",
+        f"cleanbench run --gold DIR {' '.join('-e ' + extractor for extractor in extractors)}",
         "cleanbench robustness RUN --png aeb.png",
         "```",
         "",
