@@ -84,3 +84,20 @@ def test_robustness_by_variant(tmp_path: Path) -> None:
     hidden, shown = report.cell("everything", "duplicate-jsonld"), report.cell("everything", "duplicate-print")
     assert hidden.difference.value == pytest.approx(0) and shown.leak.value > hidden.leak.value
     assert robustness(tmp_path / "run").kinds == ("duplicate",)
+
+
+def test_the_html_report_of_a_derived_run_has_the_robustness_table(run: Path, tmp_path: Path) -> None:
+    # Issue 13: the robustness cells "in the HTML report" too, the same numbers as the command's table.
+    assert main(["report", str(run), "--html", str(tmp_path / "html")]) == 0
+    index = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert "<h2>Robustness to injected clutter</h2>" in index
+    cookie = robustness(run).cell("everything", "cookie")
+    assert f"{cookie.difference.value:+.3f} [{cookie.difference.low:+.3f}, {cookie.difference.high:+.3f}]" in index
+    assert f"leak {cookie.leak.value:.3f}" in index
+
+
+def test_the_html_report_of_a_plain_run_has_no_robustness_table(tmp_path: Path) -> None:
+    argv = ["run", "--gold", "fixtures", "-e", "nothing", "--out", str(tmp_path / "run"), "--no-progress", "--workers", "1"]
+    assert main(argv) == 0
+    assert main(["report", str(tmp_path / "run"), "--html", str(tmp_path / "html")]) == 0
+    assert "Robustness to injected clutter" not in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")

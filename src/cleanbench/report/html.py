@@ -26,9 +26,11 @@ from cleanbench.report.document import document
 from cleanbench.report.index_html import grid_row, index_html
 from cleanbench.report.marks import PageWords
 from cleanbench.report.page_html import page_css, page_html
+from cleanbench.report.robustness_html import robustness_section
 from cleanbench.report.table import leaderboard
 from cleanbench.report.view import make_view
 from cleanbench.results import RunResult
+from cleanbench.robustness import robustness, split_id
 from cleanbench.run.journal import PREDICTIONS_FILE
 
 # How a line of predictions.jsonl opens (Prediction.to_json's first field, JSON-encoded by cleanbench.jsonl).
@@ -61,7 +63,9 @@ def write_html_report(result: RunResult, *, run_dir: Path, out_dir: Path, gold: 
         write_atomic(pages_dir / _page_file(page.id), document(f"{page.id} · cleanbench", body=body, css=css))
         grid.append(grid_row(page, views=views, target=f"{PAGES_DIR}/{_page_file(page.id)}"))
     index = out_dir / INDEX_FILE
-    write_atomic(index, index_html(result, extractors=extractors, grid=grid))
+    derived = any((split_id(page_id) or ("", ""))[1] == "clean" for page_id in ids)  # clean copies: a derived set
+    section = robustness_section(robustness(run_dir)) if derived else ""
+    write_atomic(index, index_html(result, extractors=extractors, grid=grid, robustness=section))
     return index
 
 

@@ -46,8 +46,9 @@ INDEX_CSS = (
 )
 
 
-def index_html(result: RunResult, *, extractors: Sequence[str], grid: Sequence[str]) -> str:
-    """The whole index file; `grid` holds one `grid_row` per gold page."""
+def index_html(result: RunResult, *, extractors: Sequence[str], grid: Sequence[str], robustness: str = "") -> str:
+    """The whole index file; `grid` holds one `grid_row` per gold page; `robustness`, the section of a run
+    on a derived set (`report.robustness_html`)."""
     facts = [
         ("gold set", f"{result.gold.name} ({result.gold.spec})"),
         ("gold digest", f"sha256:{result.gold.digest}"),
@@ -68,6 +69,7 @@ def index_html(result: RunResult, *, extractors: Sequence[str], grid: Sequence[s
             "<h2>Leaderboard</h2>",
             render_leaderboard(result, fmt="html"),
             heatmap(result),
+            robustness,
             slices(result),
             "<h2>Pages</h2>",
             (
