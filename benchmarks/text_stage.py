@@ -63,7 +63,7 @@ def tables(name: str, result: dict, predictions: Path, gold: object) -> str:
     labels = [key.removeprefix("leak:") for key in rows[0]["metrics"] if key.startswith("leak:")]
     if labels:
         by_name = {row["name"]: row for row in rows}
-        lines += ["", f"What each cleaner lets through after `everything` (leak: share of a label's clutter 3-grams in the output; lower is better):", ""]
+        lines += ["", "What each cleaner lets through after `everything` (leak: share of a label's clutter 3-grams in the output; lower is better):", ""]
         lines += ["| pipeline | " + " | ".join(labels) + " | duplication |", "|---|" + "---|" * (len(labels) + 1)]
         for pipeline in ["everything", *(f"everything|{cleaner}" for cleaner in CLEANERS)]:
             row = by_name[pipeline]
