@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from cleanbench.constants import DEFAULT_MIN_PAGES, SLICE_KINDS
@@ -143,6 +144,11 @@ class Scoring:
     records: tuple[PageRecord, ...]
     extractors: tuple[ExtractorScores, ...]
 
+    @cached_property
+    def clusters(self) -> dict[str, str] | None:
+        """Page id -> source page for a derived set (the bootstrap's unit), else None; computed once."""
+        return clusters_of(self.pages)
+
     def extractor(self, name: str) -> ExtractorScores:
         for row in self.extractors:
             if row.name == name:
@@ -156,7 +162,7 @@ class Scoring:
             raise MetricError(f"metric {metric!r} was not scored (scored: {', '.join(m.name for m in self.metrics)})")
         ext_signature = self.extractor(extractor).signature if extractor is not None else None
         return found.signature(value, bootstrap=self.bootstrap, gold_digest=self.gold_digest, extractor=ext_signature,
-                               clustered=clusters_of(self.pages) is not None)
+                               clustered=self.clusters is not None)
 
     def compare(self, a: str, b: str, *, metric: str, value: str | None = None) -> Comparison:
         """Paired bootstrap of a minus b on `metric`'s value (its headline by default); tied when the interval holds 0."""
@@ -168,7 +174,7 @@ class Scoring:
         name = value or found.values[0].name
         by_extractor = _counts_by_extractor(self.records, found.name)
         difference = paired_difference(by_extractor.get(a, {}), by_extractor.get(b, {}), found.counts_type, value=name,
-                                       bootstrap=self.bootstrap, clusters=clusters_of(self.pages))
+                                       bootstrap=self.bootstrap, clusters=self.clusters)
         return Comparison(a=a, b=b, key=f"{metric}.{name}", difference=difference.estimate, tied=bool(difference.tied))
 
 
