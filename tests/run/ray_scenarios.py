@@ -206,7 +206,10 @@ def two_nodes(folder: Path) -> dict[str, Any]:
             time.sleep(0.5)
         ray.init(address=address, log_to_driver=False)
         second = _node("second", temp=temp, head_port=head.port, log=folder / "second.log")  # type: ignore[attr-defined]
-        while ray.cluster_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
+        joined = time.monotonic() + 90  # its own wait: on a loaded machine the head's start may have used most of the first
+        while ray.cluster_resources().get("CPU", 0) < 2 and time.monotonic() < joined:
+            if second.poll() is not None:
+                raise RuntimeError(f"the second node did not start: {(folder / 'second.log').read_text()[-2000:]}")
             time.sleep(0.5)
         cpus = ray.cluster_resources().get("CPU", 0)
         gold = make_gold(folder, [f"<p>page {n}</p>" for n in range(80)])
